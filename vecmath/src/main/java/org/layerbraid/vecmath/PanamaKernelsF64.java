@@ -1,0 +1,685 @@
+package org.layerbraid.vecmath;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The float64 kernels, hand-vectorised with {@code jdk.incubator.vector}.
+ * <p>
+ * Design, shared by every matrix product here:
+ * <ul>
+ * <li>The batch (columns) is walked in tiles of {@link #TILE} = two vectors. A tile of the right operand is
+ * copied to a small heap array first (zero-padded past the last column), so the final, partial tile runs
+ * through exactly the same arithmetic as a full one: every column gets bit-identical results wherever it
+ * falls, which keeps results independent of how the batch is split between threads (as long as slices
+ * start at multiples of {@link #TILE}).</li>
+ * <li>The left operand (K, Kᵀ or a GEMM block) is packed in panels of {@link #MR} rows, interleaved by
+ * column, and {@link #multiplyPanel} computes a 4 × 2-vector block with 8 accumulators: 2 vector loads and
+ * 4 broadcasts per 8 FMAs, which fits AVX2's 16 registers without spilling.</li>
+ * <li>No transcendental {@code VectorOperators} (TANH, EXP, LOG): their results differ between the
+ * interpreter's fallback and C2's intrinsics, so the same call could give different bits before and after
+ * JIT compilation. exp and tanh are built here from IEEE basic operations, and lane sums are taken in a
+ * fixed order rather than with {@code reduceLanes}, for the same reason.</li>
+ * <li>Scratch arrays are per thread and grow once; nothing is allocated per call after warm-up.</li>
+ * </ul>
+ */
+final class PanamaKernelsF64 implements KernelsF64 {
+    static final PanamaKernelsF64 INSTANCE = new PanamaKernelsF64();
+
+    private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Columns per tile: two vectors. */
+    static final int TILE = 2 * L;
+    /** Rows per register block. */
+    private static final int MR = 4;
+    /** GEMM cache blocking: an MC × KC block of A stays in L2, a KC × TILE panel of B in L1. */
+    private static final int KC = 256;
+    private static final int MC = 64;
+    private static final int NC = 1024;
+    private static final long BYTES = Double.BYTES;
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+
+    private static final double ETA = (double) Activation.SMOOTH_RELU_ETA;
+    private static final DoubleVector ZERO = DoubleVector.zero(S);
+    private static final DoubleVector ONE = DoubleVector.broadcast(S, (double) 1);
+    private static final DoubleVector LN2_HI = DoubleVector.broadcast(S, FloatingPoint.LN2_HI_F64);
+    private static final DoubleVector LN2_LO = DoubleVector.broadcast(S, FloatingPoint.LN2_LO_F64);
+    /** tanh(x) rounds to ±1 beyond this in float64 (and float32). */
+    private static final double TANH_CLAMP = 20;
+    /** exp(x) rounds to 0 below this in float64 (and float32). */
+    private static final double EXP_FLOOR = -746;
+    /** Bits of 2^k needed: k ≤ 2·20/ln 2 = 58 for tanh, k ≤ 746/ln 2 = 1077 for exp. */
+    private static final int TANH_BITS = 6;
+    private static final int EXP_BITS = 11;
+    /** 2^(−2^b): the factors of the power-of-two ladder in {@link #expNonPositive}. */
+    private static final double[] POW2_NEG = new double[EXP_BITS];
+    /** Taylor coefficients 1/n! of exp on |t| ≤ ln2/2, highest first; the error is below 1e-17. */
+    private static final double[] EXP_COEFFS = new double[14];
+
+    static {
+        for (int b = 0; b < EXP_BITS; b++) {
+            POW2_NEG[b] = (double) Math.scalb(1.0, -(1 << b));
+        }
+        double factorial = 1;
+        for (int n = 0; n < EXP_COEFFS.length; n++) {
+            factorial *= Math.max(n, 1);
+            EXP_COEFFS[EXP_COEFFS.length - 1 - n] = (double) (1 / factorial);
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private PanamaKernelsF64() {
+    }
+
+    /** Per-thread work arrays, grown on demand and then reused. */
+    private static final class Scratch {
+        double[] left = new double[0];
+        double[] right = new double[0];
+        double[] tile = new double[0];
+        double[] bias = new double[0];
+        final double[] acc = new double[MR * TILE];
+        final double[] lanes = new double[L];
+        final double[] lanes2 = new double[L];
+
+        double[] left(int n) {
+            if (left.length < n) {
+                left = new double[n];
+            }
+            return left;
+        }
+
+        double[] right(int n) {
+            if (right.length < n) {
+                right = new double[n];
+            }
+            return right;
+        }
+
+        double[] tile(int n) {
+            if (tile.length < n) {
+                tile = new double[n];
+            }
+            return tile;
+        }
+
+        double[] bias(int n) {
+            if (bias.length < n) {
+                bias = new double[n];
+            }
+            return bias;
+        }
+    }
+
+    // ---------------------------------------------------------------- building blocks
+
+    private static long offset(Matrix m, int r, int c) {
+        return ((long) r * m.ld() + c) * BYTES;
+    }
+
+    /** Loads up to one vector of row r from column c; lanes at or past {@code count} are zero. */
+    private static DoubleVector load(Matrix m, int r, int c, int count) {
+        if (count >= L) {
+            return DoubleVector.fromMemorySegment(S, m.segment(), offset(m, r, c), NATIVE);
+        }
+        if (count <= 0) {
+            return ZERO;
+        }
+        return DoubleVector.fromMemorySegment(S, m.segment(), offset(m, r, c), NATIVE, S.indexInRange(0, count));
+    }
+
+    /** Stores the first {@code min(count, L)} lanes of v to row r from column c. */
+    private static void store(Matrix m, int r, int c, int count, DoubleVector v) {
+        if (count >= L) {
+            v.intoMemorySegment(m.segment(), offset(m, r, c), NATIVE);
+        } else if (count > 0) {
+            v.intoMemorySegment(m.segment(), offset(m, r, c), NATIVE, S.indexInRange(0, count));
+        }
+    }
+
+    /** Copies columns [c, c + count) of all rows of m into tile[row·TILE ...], zero-padded to TILE columns. */
+    private static void loadTile(Matrix m, int c, int count, double[] tile) {
+        for (int r = 0; r < m.rows(); r++) {
+            load(m, r, c, count).intoArray(tile, r * TILE);
+            load(m, r, c + L, count - L).intoArray(tile, r * TILE + L);
+        }
+    }
+
+    /**
+     * Packs op(A)[rows r0 .. r0+rows, depth d0 .. d0+depth] in panels of MR rows interleaved by depth:
+     * {@code dst[(p·depth + j)·MR + r] = op(A)[r0 + p·MR + r][d0 + j]}, zero past the last row.
+     */
+    private static void packLeft(Matrix a, boolean trans, int r0, int rows, int d0, int depth, double[] dst) {
+        int panels = (rows + MR - 1) / MR;
+        for (int p = 0; p < panels; p++) {
+            for (int r = 0; r < MR; r++) {
+                int row = p * MR + r;
+                int base = p * depth * MR + r;
+                if (row >= rows) {
+                    for (int j = 0; j < depth; j++) {
+                        dst[base + j * MR] = 0;
+                    }
+                } else if (trans) {
+                    for (int j = 0; j < depth; j++) {
+                        dst[base + j * MR] = ScalarKernelsF64.get(a, d0 + j, r0 + row);
+                    }
+                } else {
+                    for (int j = 0; j < depth; j++) {
+                        dst[base + j * MR] = ScalarKernelsF64.get(a, r0 + row, d0 + j);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The register block: {@code acc[r·TILE + x] = Σ_{j<depth} a[aBase + j·MR + r] · b[bBase + j·TILE + x]}
+     * for r < MR, x < TILE.
+     */
+    private static void multiplyPanel(double[] a, int aBase, double[] b, int bBase, int depth, double[] acc) {
+        DoubleVector c00 = ZERO, c01 = ZERO, c10 = ZERO, c11 = ZERO;
+        DoubleVector c20 = ZERO, c21 = ZERO, c30 = ZERO, c31 = ZERO;
+        for (int j = 0; j < depth; j++) {
+            int bi = bBase + j * TILE;
+            int ai = aBase + j * MR;
+            DoubleVector b0 = DoubleVector.fromArray(S, b, bi);
+            DoubleVector b1 = DoubleVector.fromArray(S, b, bi + L);
+            DoubleVector a0 = DoubleVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            DoubleVector a1 = DoubleVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            DoubleVector a2 = DoubleVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            DoubleVector a3 = DoubleVector.broadcast(S, a[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+        }
+        c00.intoArray(acc, 0);
+        c01.intoArray(acc, L);
+        c10.intoArray(acc, TILE);
+        c11.intoArray(acc, TILE + L);
+        c20.intoArray(acc, 2 * TILE);
+        c21.intoArray(acc, 2 * TILE + L);
+        c30.intoArray(acc, 3 * TILE);
+        c31.intoArray(acc, 3 * TILE + L);
+    }
+
+    /** Sum of the lanes in lane order (deterministic, unlike reduceLanes). */
+    private static double sumLanes(DoubleVector v, double[] lanes) {
+        v.intoArray(lanes, 0);
+        double s = 0;
+        for (int i = 0; i < L; i++) {
+            s += lanes[i];
+        }
+        return s;
+    }
+
+    // ---------------------------------------------------------------- elementary functions
+
+    /**
+     * exp(x) for x ≤ 0 (larger x are not expected): exp(x) = exp(t)·2^−k with k = round(−x/ln 2) and
+     * |t| ≤ ln2/2, exp(t) by a degree-13 polynomial, 2^−k by a ladder of multiplications over k's bits.
+     */
+    private static DoubleVector expNonPositive(DoubleVector x, int bits) {
+        DoubleVector y = x.max(EXP_FLOOR);
+        DoubleVector k = y.mul(-1 / (double) Math.log(2)).add(FloatingPoint.ROUND_MAGIC_F64)
+                .sub(FloatingPoint.ROUND_MAGIC_F64);
+        DoubleVector t = k.fma(LN2_HI, y);
+        t = k.fma(LN2_LO, t);
+        DoubleVector p = DoubleVector.broadcast(S, EXP_COEFFS[0]);
+        for (int n = 1; n < EXP_COEFFS.length; n++) {
+            p = p.fma(t, DoubleVector.broadcast(S, EXP_COEFFS[n]));
+        }
+        for (int b = bits - 1; b >= 0; b--) {
+            double step = 1 << b;
+            VectorMask<Double> has = k.compare(VectorOperators.GE, step);
+            k = k.sub(DoubleVector.broadcast(S, step), has);
+            p = p.mul(DoubleVector.broadcast(S, POW2_NEG[b]), has);
+        }
+        return p;
+    }
+
+    private static DoubleVector tanh(DoubleVector z) {
+        DoubleVector a = z.abs().min(TANH_CLAMP);
+        DoubleVector e = expNonPositive(a.mul((double) -2), TANH_BITS);
+        DoubleVector t = ONE.sub(e).div(ONE.add(e));
+        return t.blend(t.neg(), z.compare(VectorOperators.LT, ZERO));
+    }
+
+    private static DoubleVector activate(Activation act, DoubleVector z) {
+        return switch (act) {
+            case TANH -> tanh(z);
+            case RELU -> z.max(ZERO);
+            case SMOOTH_RELU -> {
+                DoubleVector quad = z.fma(1 / (4 * ETA), (double) 0.5).fma(z, DoubleVector.broadcast(S, ETA / 4));
+                yield quad.blend(z, z.compare(VectorOperators.GE, ETA))
+                        .blend(ZERO, z.compare(VectorOperators.LE, -ETA));
+            }
+        };
+    }
+
+    private static DoubleVector derivative(Activation act, DoubleVector z) {
+        return switch (act) {
+            case TANH -> {
+                DoubleVector t = tanh(z);
+                yield t.neg().fma(t, ONE);
+            }
+            case RELU -> ZERO.blend(ONE, z.compare(VectorOperators.GT, ZERO));
+            case SMOOTH_RELU -> z.fma(1 / (2 * ETA), (double) 0.5)
+                    .blend(ONE, z.compare(VectorOperators.GE, ETA))
+                    .blend(ZERO, z.compare(VectorOperators.LE, -ETA));
+        };
+    }
+
+    // ---------------------------------------------------------------- layer kernels
+
+    @Override
+    public void residualStep(Matrix k, Matrix bias, double h, Activation act, Matrix u, Matrix next, Matrix z,
+            int c0, int c1) {
+        int w = u.rows();
+        int panels = (w + MR - 1) / MR;
+        Scratch s = SCRATCH.get();
+        double[] kp = s.left(panels * MR * w);
+        packLeft(k, false, 0, w, 0, w, kp);
+        double[] bv = s.bias(w);
+        for (int i = 0; i < w; i++) {
+            bv[i] = ScalarKernelsF64.bias(bias, i);
+        }
+        double[] ut = s.tile(w * TILE);
+        double[] acc = s.acc;
+        DoubleVector hv = DoubleVector.broadcast(S, h);
+        for (int c = c0; c < c1; c += TILE) {
+            int count = Math.min(TILE, c1 - c);
+            loadTile(u, c, count, ut);
+            for (int p = 0; p < panels; p++) {
+                multiplyPanel(kp, p * w * MR, ut, 0, w, acc);
+                int rows = Math.min(MR, w - p * MR);
+                for (int r = 0; r < rows; r++) {
+                    int i = p * MR + r;
+                    for (int x = 0; x < TILE; x += L) {
+                        DoubleVector zv = DoubleVector.fromArray(S, acc, r * TILE + x).add(bv[i]);
+                        if (z != null) {
+                            store(z, i, c + x, count - x, zv);
+                        }
+                        if (next != null) {
+                            DoubleVector uv = DoubleVector.fromArray(S, ut, i * TILE + x);
+                            store(next, i, c + x, count - x, activate(act, zv).fma(hv, uv));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void activate(Activation act, Matrix x, Matrix y, int c0, int c1) {
+        for (int i = 0; i < x.rows(); i++) {
+            for (int c = c0; c < c1; c += L) {
+                store(y, i, c, c1 - c, activate(act, load(x, i, c, c1 - c)));
+            }
+        }
+    }
+
+    @Override
+    public void activationDerivative(Activation act, Matrix x, Matrix y, int c0, int c1) {
+        for (int i = 0; i < x.rows(); i++) {
+            for (int c = c0; c < c1; c += L) {
+                store(y, i, c, c1 - c, derivative(act, load(x, i, c, c1 - c)));
+            }
+        }
+    }
+
+    /** h·σ'(z)·λ, in the order the scalar reference multiplies. */
+    private static DoubleVector backward(Activation act, DoubleVector hv, DoubleVector zv, DoubleVector lv) {
+        return hv.mul(derivative(act, zv)).mul(lv);
+    }
+
+    @Override
+    public void activationBackward(Activation act, double h, Matrix z, Matrix lambda, Matrix g, int c0, int c1) {
+        DoubleVector hv = DoubleVector.broadcast(S, h);
+        for (int i = 0; i < z.rows(); i++) {
+            for (int c = c0; c < c1; c += L) {
+                int count = c1 - c;
+                store(g, i, c, count, backward(act, hv, load(z, i, c, count), load(lambda, i, c, count)));
+            }
+        }
+    }
+
+    @Override
+    public void adjointStep(Matrix k, Matrix z, Matrix u, double h, Activation act, Matrix lambda, Matrix lambdaPrev,
+            Matrix g, Matrix dk, Matrix db, int c0, int c1) {
+        int w = lambda.rows();
+        int panels = (w + MR - 1) / MR;
+        Scratch s = SCRATCH.get();
+        double[] kt = s.left(panels * MR * w);
+        packLeft(k, true, 0, w, 0, w, kt);
+        double[] lt = s.tile(2 * w * TILE);
+        int gBase = w * TILE;
+        double[] acc = s.acc;
+        DoubleVector hv = DoubleVector.broadcast(S, h);
+        for (int c = c0; c < c1; c += TILE) {
+            int count = Math.min(TILE, c1 - c);
+            loadTile(lambda, c, count, lt);
+            for (int i = 0; i < w; i++) {
+                for (int x = 0; x < TILE; x += L) {
+                    DoubleVector lv = DoubleVector.fromArray(S, lt, i * TILE + x);
+                    DoubleVector gv = backward(act, hv, load(z, i, c + x, count - x), lv);
+                    gv.intoArray(lt, gBase + i * TILE + x);
+                    store(g, i, c + x, count - x, gv);
+                }
+            }
+            for (int p = 0; p < panels; p++) {
+                multiplyPanel(kt, p * w * MR, lt, gBase, w, acc);
+                int rows = Math.min(MR, w - p * MR);
+                for (int r = 0; r < rows; r++) {
+                    int i = p * MR + r;
+                    for (int x = 0; x < TILE; x += L) {
+                        DoubleVector out = DoubleVector.fromArray(S, lt, i * TILE + x)
+                                .add(DoubleVector.fromArray(S, acc, r * TILE + x));
+                        store(lambdaPrev, i, c + x, count - x, out);
+                    }
+                }
+            }
+        }
+        if (dk != null) {
+            weightGradient(g, u, dk, c0, c1);
+        }
+        if (db != null) {
+            rowSums(g, db, c0, c1);
+        }
+    }
+
+    /**
+     * dk += g·uᵀ over columns [c0, c1): blocks of 4 rows of g × 2 rows of u, one accumulator vector each,
+     * running along the batch. Rows past the end are clamped to the last row (their results are dropped),
+     * so every block runs the same code.
+     */
+    @Override
+    public void weightGradient(Matrix g, Matrix u, Matrix dk, int c0, int c1) {
+        int m = g.rows();
+        int n = u.rows();
+        double[] lanes = SCRATCH.get().lanes;
+        for (int i0 = 0; i0 < m; i0 += MR) {
+            int g0 = i0, g1 = Math.min(i0 + 1, m - 1), g2 = Math.min(i0 + 2, m - 1), g3 = Math.min(i0 + 3, m - 1);
+            for (int j0 = 0; j0 < n; j0 += 2) {
+                int u0 = j0, u1 = Math.min(j0 + 1, n - 1);
+                DoubleVector a00 = ZERO, a01 = ZERO, a10 = ZERO, a11 = ZERO;
+                DoubleVector a20 = ZERO, a21 = ZERO, a30 = ZERO, a31 = ZERO;
+                for (int c = c0; c < c1; c += L) {
+                    int count = c1 - c;
+                    DoubleVector v0 = load(u, u0, c, count);
+                    DoubleVector v1 = load(u, u1, c, count);
+                    DoubleVector x0 = load(g, g0, c, count);
+                    a00 = x0.fma(v0, a00);
+                    a01 = x0.fma(v1, a01);
+                    DoubleVector x1 = load(g, g1, c, count);
+                    a10 = x1.fma(v0, a10);
+                    a11 = x1.fma(v1, a11);
+                    DoubleVector x2 = load(g, g2, c, count);
+                    a20 = x2.fma(v0, a20);
+                    a21 = x2.fma(v1, a21);
+                    DoubleVector x3 = load(g, g3, c, count);
+                    a30 = x3.fma(v0, a30);
+                    a31 = x3.fma(v1, a31);
+                }
+                addTo(dk, i0, j0, a00, lanes);
+                addTo(dk, i0, j0 + 1, a01, lanes);
+                addTo(dk, i0 + 1, j0, a10, lanes);
+                addTo(dk, i0 + 1, j0 + 1, a11, lanes);
+                addTo(dk, i0 + 2, j0, a20, lanes);
+                addTo(dk, i0 + 2, j0 + 1, a21, lanes);
+                addTo(dk, i0 + 3, j0, a30, lanes);
+                addTo(dk, i0 + 3, j0 + 1, a31, lanes);
+            }
+        }
+    }
+
+    private static void addTo(Matrix m, int r, int c, DoubleVector partial, double[] lanes) {
+        if (r < m.rows() && c < m.cols()) {
+            ScalarKernelsF64.set(m, r, c, ScalarKernelsF64.get(m, r, c) + sumLanes(partial, lanes));
+        }
+    }
+
+    @Override
+    public void rowSums(Matrix x, Matrix sums, int c0, int c1) {
+        double[] lanes = SCRATCH.get().lanes;
+        for (int i = 0; i < x.rows(); i++) {
+            DoubleVector a = ZERO;
+            for (int c = c0; c < c1; c += L) {
+                a = a.add(load(x, i, c, c1 - c));
+            }
+            addTo(sums, sums.rows() == 1 ? 0 : i, 0, a, lanes);
+        }
+    }
+
+    @Override
+    public void addBias(Matrix bias, Matrix x, int c0, int c1) {
+        for (int i = 0; i < x.rows(); i++) {
+            double b = ScalarKernelsF64.bias(bias, i);
+            for (int c = c0; c < c1; c += L) {
+                store(x, i, c, c1 - c, load(x, i, c, c1 - c).add(b));
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- GEMM
+
+    /**
+     * C = α·op(A)·op(B) + β·C, blocked as in Goto's algorithm: for each KC-deep slice, a KC × NC block of
+     * op(B) is packed into TILE-wide panels, then MC × KC blocks of op(A) into MR-row panels, and every
+     * (A panel, B panel) pair goes through {@link #multiplyPanel}.
+     */
+    @Override
+    public void gemm(boolean transA, boolean transB, double alpha, Matrix a, Matrix b, double beta, Matrix c) {
+        int m = c.rows();
+        int n = c.cols();
+        int depth = transA ? a.rows() : a.cols();
+        Scratch s = SCRATCH.get();
+        double[] acc = s.acc;
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            int colPanels = (nc + TILE - 1) / TILE;
+            for (int pc = 0; pc < depth; pc += KC) {
+                int kc = Math.min(KC, depth - pc);
+                double[] bp = s.right(colPanels * kc * TILE);
+                packRight(b, transB, pc, kc, jc, nc, bp);
+                boolean first = pc == 0;
+                for (int ic = 0; ic < m; ic += MC) {
+                    int mc = Math.min(MC, m - ic);
+                    int rowPanels = (mc + MR - 1) / MR;
+                    double[] ap = s.left(rowPanels * kc * MR);
+                    packLeft(a, transA, ic, mc, pc, kc, ap);
+                    for (int q = 0; q < colPanels; q++) {
+                        int col = jc + q * TILE;
+                        int count = Math.min(TILE, n - col);
+                        for (int p = 0; p < rowPanels; p++) {
+                            multiplyPanel(ap, p * kc * MR, bp, q * kc * TILE, kc, acc);
+                            int rows = Math.min(MR, mc - p * MR);
+                            for (int r = 0; r < rows; r++) {
+                                int i = ic + p * MR + r;
+                                for (int x = 0; x < TILE; x += L) {
+                                    DoubleVector v = DoubleVector.fromArray(S, acc, r * TILE + x).mul(alpha);
+                                    if (!first) {
+                                        v = v.add(load(c, i, col + x, count - x));
+                                    } else if (beta != 0) {
+                                        v = load(c, i, col + x, count - x).fma(DoubleVector.broadcast(S, beta), v);
+                                    }
+                                    store(c, i, col + x, count - x, v);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs op(B)[depth d0 .. d0+depth, columns j0 .. j0+cols] in TILE-wide panels:
+     * {@code dst[(q·depth + j)·TILE + x] = op(B)[d0 + j][j0 + q·TILE + x]}, zero past the last column.
+     */
+    private static void packRight(Matrix b, boolean trans, int d0, int depth, int j0, int cols, double[] dst) {
+        int panels = (cols + TILE - 1) / TILE;
+        for (int q = 0; q < panels; q++) {
+            int col = j0 + q * TILE;
+            int count = Math.min(TILE, cols - q * TILE);
+            int base = q * depth * TILE;
+            for (int j = 0; j < depth; j++) {
+                int at = base + j * TILE;
+                if (trans) {
+                    for (int x = 0; x < TILE; x++) {
+                        dst[at + x] = x < count ? ScalarKernelsF64.get(b, col + x, d0 + j) : 0;
+                    }
+                } else {
+                    load(b, d0 + j, col, count).intoArray(dst, at);
+                    load(b, d0 + j, col + L, count - L).intoArray(dst, at + L);
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- loss
+
+    @Override
+    public double softmaxCrossEntropy(Matrix logits, int[] labels, int labelOffset, double gradScale, Matrix grad,
+            int c0, int c1) {
+        int classes = logits.rows();
+        Scratch s = SCRATCH.get();
+        double[] maxLanes = s.lanes;
+        double[] sumLanes = s.lanes2;
+        double loss = 0;
+        for (int c = c0; c < c1; c += L) {
+            int count = Math.min(L, c1 - c);
+            DoubleVector max = load(logits, 0, c, count);
+            for (int i = 1; i < classes; i++) {
+                max = max.max(load(logits, i, c, count));
+            }
+            DoubleVector sum = ZERO;
+            for (int i = 0; i < classes; i++) {
+                DoubleVector e = expNonPositive(load(logits, i, c, count).sub(max), EXP_BITS);
+                sum = sum.add(e);
+                if (grad != null) {
+                    store(grad, i, c, count, e);
+                }
+            }
+            // Σ over examples of log(sum) is taken as the log of the product of the sums (each in
+            // [1, classes]), one log per vector instead of one per example.
+            max.intoArray(maxLanes, 0);
+            sum.intoArray(sumLanes, 0);
+            double product = 1;
+            for (int x = 0; x < count; x++) {
+                loss += maxLanes[x] - ScalarKernelsF64.get(logits, labels[labelOffset + c + x], c + x);
+                product *= sumLanes[x];
+            }
+            loss += (double) Math.log(product);
+            if (grad != null) {
+                DoubleVector scale = DoubleVector.broadcast(S, gradScale).div(sum);
+                for (int i = 0; i < classes; i++) {
+                    store(grad, i, c, count, load(grad, i, c, count).mul(scale));
+                }
+                for (int x = 0; x < count; x++) {
+                    int label = labels[labelOffset + c + x];
+                    ScalarKernelsF64.set(grad, label, c + x, ScalarKernelsF64.get(grad, label, c + x) - gradScale);
+                }
+            }
+        }
+        return loss;
+    }
+
+    @Override
+    public void argmax(Matrix x, int[] out, int outOffset, int c0, int c1) {
+        // Comparisons only, O(classes) per example: not worth vectorising.
+        ScalarKernelsF64.INSTANCE.argmax(x, out, outOffset, c0, c1);
+    }
+
+    // ---------------------------------------------------------------- one-dimensional operations
+
+    private static DoubleVector load(MemorySegment x, long index, long n) {
+        if (n >= L) {
+            return DoubleVector.fromMemorySegment(S, x, index * BYTES, NATIVE);
+        }
+        return DoubleVector.fromMemorySegment(S, x, index * BYTES, NATIVE, S.indexInRange(0, n));
+    }
+
+    private static void store(MemorySegment x, long index, long n, DoubleVector v) {
+        if (n >= L) {
+            v.intoMemorySegment(x, index * BYTES, NATIVE);
+        } else {
+            v.intoMemorySegment(x, index * BYTES, NATIVE, S.indexInRange(0, n));
+        }
+    }
+
+    @Override
+    public void copy(MemorySegment x, long xi, MemorySegment y, long yi, int n) {
+        MemorySegment.copy(x, xi * BYTES, y, yi * BYTES, n * BYTES);
+    }
+
+    @Override
+    public void axpby(double a, MemorySegment x, long xi, double b, MemorySegment y, long yi, int n) {
+        for (int i = 0; i < n; i += L) {
+            DoubleVector xv = load(x, xi + i, n - i);
+            DoubleVector yv = load(y, yi + i, n - i);
+            store(y, yi + i, n - i, xv.mul(a).add(yv.mul(b)));
+        }
+    }
+
+    @Override
+    public void scale(double a, MemorySegment x, long xi, int n) {
+        for (int i = 0; i < n; i += L) {
+            store(x, xi + i, n - i, load(x, xi + i, n - i).mul(a));
+        }
+    }
+
+    @Override
+    public void fill(double v, MemorySegment x, long xi, int n) {
+        DoubleVector vv = DoubleVector.broadcast(S, v);
+        for (int i = 0; i < n; i += L) {
+            store(x, xi + i, n - i, vv);
+        }
+    }
+
+    @Override
+    public double dot(MemorySegment x, long xi, MemorySegment y, long yi, int n) {
+        DoubleVector a0 = ZERO, a1 = ZERO, a2 = ZERO, a3 = ZERO;
+        int i = 0;
+        for (; i + 4 * L <= n; i += 4 * L) {
+            a0 = load(x, xi + i, L).fma(load(y, yi + i, L), a0);
+            a1 = load(x, xi + i + L, L).fma(load(y, yi + i + L, L), a1);
+            a2 = load(x, xi + i + 2 * L, L).fma(load(y, yi + i + 2 * L, L), a2);
+            a3 = load(x, xi + i + 3 * L, L).fma(load(y, yi + i + 3 * L, L), a3);
+        }
+        for (; i < n; i += L) {
+            a0 = load(x, xi + i, n - i).fma(load(y, yi + i, n - i), a0);
+        }
+        return sumLanes(a0.add(a1).add(a2.add(a3)), SCRATCH.get().lanes);
+    }
+
+    @Override
+    public double sumSquares(MemorySegment x, long xi, int n) {
+        return dot(x, xi, x, xi, n);
+    }
+
+    @Override
+    public double maxAbs(MemorySegment x, long xi, int n) {
+        DoubleVector m = ZERO;
+        for (int i = 0; i < n; i += L) {
+            DoubleVector v = load(x, xi + i, n - i).abs();
+            // max() ignores nothing: a NaN anywhere makes the result NaN, as in the scalar reference.
+            m = m.max(v);
+        }
+        double[] lanes = SCRATCH.get().lanes;
+        m.intoArray(lanes, 0);
+        double r = 0;
+        for (int j = 0; j < L; j++) {
+            r = Math.max(r, lanes[j]);
+        }
+        return r;
+    }
+}
