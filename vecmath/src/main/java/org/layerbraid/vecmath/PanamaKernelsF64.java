@@ -44,10 +44,6 @@ final class PanamaKernelsF64 implements KernelsF64 {
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
 
     private static final double ETA = (double) Activation.SMOOTH_RELU_ETA;
-    private static final DoubleVector ZERO = DoubleVector.zero(S);
-    private static final DoubleVector ONE = DoubleVector.broadcast(S, (double) 1);
-    private static final DoubleVector LN2_HI = DoubleVector.broadcast(S, FloatingPoint.LN2_HI_F64);
-    private static final DoubleVector LN2_LO = DoubleVector.broadcast(S, FloatingPoint.LN2_LO_F64);
     /** tanh(x) rounds to ±1 beyond this in float64 (and float32). */
     private static final double TANH_CLAMP = 20;
     /** exp(x) rounds to 0 below this in float64 (and float32). */
@@ -55,7 +51,7 @@ final class PanamaKernelsF64 implements KernelsF64 {
     /** Bits of 2^k needed: k ≤ 2·20/ln 2 = 58 for tanh, k ≤ 746/ln 2 = 1077 for exp. */
     private static final int TANH_BITS = 6;
     private static final int EXP_BITS = 11;
-    /** 2^(−2^b): the factors of the power-of-two ladder in {@link #expNonPositive}. */
+    /** 2^(−2^b): the factors of the power-of-two ladder in {@link #expInPlace}. */
     private static final double[] POW2_NEG = new double[EXP_BITS];
     /** Taylor coefficients 1/n! of exp on |t| ≤ ln2/2, highest first; the error is below 1e-17. */
     private static final double[] EXP_COEFFS = new double[14];
@@ -83,8 +79,9 @@ final class PanamaKernelsF64 implements KernelsF64 {
         double[] tile = new double[0];
         double[] bias = new double[0];
         final double[] acc = new double[MR * TILE];
+        final double[] acc2 = new double[MR * TILE];
+        final double[] acc3 = new double[MR * TILE];
         final double[] lanes = new double[L];
-        final double[] lanes2 = new double[L];
 
         double[] left(int n) {
             if (left.length < n) {
@@ -117,6 +114,16 @@ final class PanamaKernelsF64 implements KernelsF64 {
 
     // ---------------------------------------------------------------- building blocks
 
+    // Vector constants are made where they are used, never kept in static fields: C2 cannot unbox a
+    // vector loaded from a field once it meets a loop phi, and then boxes on every iteration.
+    private static DoubleVector zero() {
+        return DoubleVector.zero(S);
+    }
+
+    private static DoubleVector one() {
+        return DoubleVector.broadcast(S, (double) 1);
+    }
+
     private static long offset(Matrix m, int r, int c) {
         return ((long) r * m.ld() + c) * BYTES;
     }
@@ -127,7 +134,7 @@ final class PanamaKernelsF64 implements KernelsF64 {
             return DoubleVector.fromMemorySegment(S, m.segment(), offset(m, r, c), NATIVE);
         }
         if (count <= 0) {
-            return ZERO;
+            return zero();
         }
         return DoubleVector.fromMemorySegment(S, m.segment(), offset(m, r, c), NATIVE, S.indexInRange(0, count));
     }
@@ -181,8 +188,8 @@ final class PanamaKernelsF64 implements KernelsF64 {
      * for r < MR, x < TILE.
      */
     private static void multiplyPanel(double[] a, int aBase, double[] b, int bBase, int depth, double[] acc) {
-        DoubleVector c00 = ZERO, c01 = ZERO, c10 = ZERO, c11 = ZERO;
-        DoubleVector c20 = ZERO, c21 = ZERO, c30 = ZERO, c31 = ZERO;
+        DoubleVector c00 = zero(), c01 = zero(), c10 = zero(), c11 = zero();
+        DoubleVector c20 = zero(), c21 = zero(), c30 = zero(), c31 = zero();
         for (int j = 0; j < depth; j++) {
             int bi = bBase + j * TILE;
             int ai = aBase + j * MR;
@@ -211,71 +218,96 @@ final class PanamaKernelsF64 implements KernelsF64 {
         c31.intoArray(acc, 3 * TILE + L);
     }
 
-    /** Sum of the lanes in lane order (deterministic, unlike reduceLanes). */
-    private static double sumLanes(DoubleVector v, double[] lanes) {
-        v.intoArray(lanes, 0);
+    /**
+     * Sum of {@code lanes[from .. from+L)} in lane order: deterministic, unlike reduceLanes. Vectors are
+     * stored to an array before they leave a method, since a vector passed to a method C2 does not inline
+     * is boxed (allocated).
+     */
+    private static double sumLanes(double[] lanes, int from) {
         double s = 0;
         for (int i = 0; i < L; i++) {
-            s += lanes[i];
+            s += lanes[from + i];
         }
         return s;
     }
 
     // ---------------------------------------------------------------- elementary functions
+    //
+    // These work in place on heap arrays, loop included, and call nothing that takes or returns a
+    // vector: C2 refuses to inline a vector-heavy callee once it has compiled it on its own ("already
+    // compiled into a big method"), and a vector crossing a call that is not inlined is allocated.
+    // Lengths are multiples of L.
 
     /**
-     * exp(x) for x ≤ 0 (larger x are not expected): exp(x) = exp(t)·2^−k with k = round(−x/ln 2) and
-     * |t| ≤ ln2/2, exp(t) by a degree-13 polynomial, 2^−k by a ladder of multiplications over k's bits.
+     * a[i] = exp(a[i]) for a[i] ≤ 0 (larger values are not expected): exp(x) = exp(t)·2^−k with
+     * k = round(−x/ln 2) and |t| ≤ ln2/2, exp(t) by a degree-13 polynomial, 2^−k by a ladder of
+     * multiplications over the low {@code bits} bits of k.
      */
-    private static DoubleVector expNonPositive(DoubleVector x, int bits) {
-        DoubleVector y = x.max(EXP_FLOOR);
-        DoubleVector k = y.mul(-1 / (double) Math.log(2)).add(FloatingPoint.ROUND_MAGIC_F64)
-                .sub(FloatingPoint.ROUND_MAGIC_F64);
-        DoubleVector t = k.fma(LN2_HI, y);
-        t = k.fma(LN2_LO, t);
-        DoubleVector p = DoubleVector.broadcast(S, EXP_COEFFS[0]);
-        for (int n = 1; n < EXP_COEFFS.length; n++) {
-            p = p.fma(t, DoubleVector.broadcast(S, EXP_COEFFS[n]));
-        }
-        for (int b = bits - 1; b >= 0; b--) {
-            double step = 1 << b;
-            VectorMask<Double> has = k.compare(VectorOperators.GE, step);
-            k = k.sub(DoubleVector.broadcast(S, step), has);
-            p = p.mul(DoubleVector.broadcast(S, POW2_NEG[b]), has);
-        }
-        return p;
-    }
-
-    private static DoubleVector tanh(DoubleVector z) {
-        DoubleVector a = z.abs().min(TANH_CLAMP);
-        DoubleVector e = expNonPositive(a.mul((double) -2), TANH_BITS);
-        DoubleVector t = ONE.sub(e).div(ONE.add(e));
-        return t.blend(t.neg(), z.compare(VectorOperators.LT, ZERO));
-    }
-
-    private static DoubleVector activate(Activation act, DoubleVector z) {
-        return switch (act) {
-            case TANH -> tanh(z);
-            case RELU -> z.max(ZERO);
-            case SMOOTH_RELU -> {
-                DoubleVector quad = z.fma(1 / (4 * ETA), (double) 0.5).fma(z, DoubleVector.broadcast(S, ETA / 4));
-                yield quad.blend(z, z.compare(VectorOperators.GE, ETA))
-                        .blend(ZERO, z.compare(VectorOperators.LE, -ETA));
+    private static void expInPlace(double[] a, int from, int n, int bits) {
+        for (int i = from; i < from + n; i += L) {
+            DoubleVector y = DoubleVector.fromArray(S, a, i).max(EXP_FLOOR);
+            DoubleVector k = y.mul(-1 / (double) Math.log(2)).add(FloatingPoint.ROUND_MAGIC_F64)
+                    .sub(FloatingPoint.ROUND_MAGIC_F64);
+            DoubleVector t = k.fma(DoubleVector.broadcast(S, FloatingPoint.LN2_HI_F64), y);
+            t = k.fma(DoubleVector.broadcast(S, FloatingPoint.LN2_LO_F64), t);
+            DoubleVector p = DoubleVector.broadcast(S, EXP_COEFFS[0]);
+            for (int c = 1; c < EXP_COEFFS.length; c++) {
+                p = p.fma(t, DoubleVector.broadcast(S, EXP_COEFFS[c]));
             }
-        };
+            for (int b = bits - 1; b >= 0; b--) {
+                double step = 1 << b;
+                VectorMask<Double> has = k.compare(VectorOperators.GE, step);
+                k = k.sub(DoubleVector.broadcast(S, step), has);
+                p = p.mul(DoubleVector.broadcast(S, POW2_NEG[b]), has);
+            }
+            p.intoArray(a, i);
+        }
     }
 
-    private static DoubleVector derivative(Activation act, DoubleVector z) {
-        return switch (act) {
+    /**
+     * Elementwise σ or σ' from {@code z[zi ..]} into {@code out[oi ..]}, n elements; {@code tmp[ti ..]} is
+     * scratch of the same length. The three may be one array at different offsets; out must not overlap z.
+     */
+    private static void applyInto(Activation act, boolean derivative, double[] z, int zi, double[] out, int oi,
+            double[] tmp, int ti, int n) {
+        switch (act) {
             case TANH -> {
-                DoubleVector t = tanh(z);
-                yield t.neg().fma(t, ONE);
+                // tanh|z| = (1 − e)/(1 + e) with e = exp(−2|z|); then the sign of z, or 1 − tanh² for σ'.
+                for (int i = 0; i < n; i += L) {
+                    DoubleVector.fromArray(S, z, zi + i).abs().min(TANH_CLAMP).mul((double) -2).intoArray(tmp, ti + i);
+                }
+                expInPlace(tmp, ti, n, TANH_BITS);
+                for (int i = 0; i < n; i += L) {
+                    DoubleVector e = DoubleVector.fromArray(S, tmp, ti + i);
+                    DoubleVector t = one().sub(e).div(one().add(e));
+                    DoubleVector r = derivative ? t.neg().fma(t, one())
+                            : t.blend(t.neg(), DoubleVector.fromArray(S, z, zi + i).compare(VectorOperators.LT, zero()));
+                    r.intoArray(out, oi + i);
+                }
             }
-            case RELU -> ZERO.blend(ONE, z.compare(VectorOperators.GT, ZERO));
-            case SMOOTH_RELU -> z.fma(1 / (2 * ETA), (double) 0.5)
-                    .blend(ONE, z.compare(VectorOperators.GE, ETA))
-                    .blend(ZERO, z.compare(VectorOperators.LE, -ETA));
-        };
+            case RELU -> {
+                for (int i = 0; i < n; i += L) {
+                    DoubleVector zv = DoubleVector.fromArray(S, z, zi + i);
+                    DoubleVector r = derivative ? zero().blend(one(), zv.compare(VectorOperators.GT, zero()))
+                            : zv.max(zero());
+                    r.intoArray(out, oi + i);
+                }
+            }
+            case SMOOTH_RELU -> {
+                // Quadratic patch x²/(4η) + x/2 + η/4, slope x/(2η) + 1/2, on (−η, η).
+                DoubleVector half = DoubleVector.broadcast(S, (double) 0.5);
+                DoubleVector quadratic = DoubleVector.broadcast(S, 1 / (4 * ETA));
+                DoubleVector slope = DoubleVector.broadcast(S, 1 / (2 * ETA));
+                DoubleVector offset = DoubleVector.broadcast(S, ETA / 4);
+                for (int i = 0; i < n; i += L) {
+                    DoubleVector zv = DoubleVector.fromArray(S, z, zi + i);
+                    DoubleVector inner = derivative ? zv.fma(slope, half) : zv.fma(quadratic, half).fma(zv, offset);
+                    DoubleVector upper = derivative ? one() : zv;
+                    inner.blend(upper, zv.compare(VectorOperators.GE, ETA))
+                            .blend(zero(), zv.compare(VectorOperators.LE, -ETA)).intoArray(out, oi + i);
+                }
+            }
+        }
     }
 
     // ---------------------------------------------------------------- layer kernels
@@ -294,6 +326,8 @@ final class PanamaKernelsF64 implements KernelsF64 {
         }
         double[] ut = s.tile(w * TILE);
         double[] acc = s.acc;
+        double[] sigma = s.acc2;
+        double[] tmp = s.acc3;
         DoubleVector hv = DoubleVector.broadcast(S, h);
         for (int c = c0; c < c1; c += TILE) {
             int count = Math.min(TILE, c1 - c);
@@ -305,49 +339,62 @@ final class PanamaKernelsF64 implements KernelsF64 {
                     int i = p * MR + r;
                     for (int x = 0; x < TILE; x += L) {
                         DoubleVector zv = DoubleVector.fromArray(S, acc, r * TILE + x).add(bv[i]);
+                        zv.intoArray(acc, r * TILE + x);
                         if (z != null) {
                             store(z, i, c + x, count - x, zv);
                         }
-                        if (next != null) {
-                            DoubleVector uv = DoubleVector.fromArray(S, ut, i * TILE + x);
-                            store(next, i, c + x, count - x, activate(act, zv).fma(hv, uv));
-                        }
+                    }
+                }
+                if (next == null) {
+                    continue;
+                }
+                applyInto(act, false, acc, 0, sigma, 0, tmp, 0, rows * TILE);
+                for (int r = 0; r < rows; r++) {
+                    int i = p * MR + r;
+                    for (int x = 0; x < TILE; x += L) {
+                        DoubleVector uv = DoubleVector.fromArray(S, ut, i * TILE + x);
+                        DoubleVector out = DoubleVector.fromArray(S, sigma, r * TILE + x).fma(hv, uv);
+                        store(next, i, c + x, count - x, out);
                     }
                 }
             }
         }
     }
 
-    @Override
-    public void activate(Activation act, Matrix x, Matrix y, int c0, int c1) {
+    /** Applies σ or σ' to x row by row, a tile at a time through a heap buffer. */
+    private static void elementwise(Activation act, boolean derivative, Matrix x, Matrix y, int c0, int c1) {
+        Scratch s = SCRATCH.get();
+        double[] in = s.acc, out = s.acc2, tmp = s.acc3;
         for (int i = 0; i < x.rows(); i++) {
-            for (int c = c0; c < c1; c += L) {
-                store(y, i, c, c1 - c, activate(act, load(x, i, c, c1 - c)));
+            for (int c = c0; c < c1; c += TILE) {
+                int count = Math.min(TILE, c1 - c);
+                load(x, i, c, count).intoArray(in, 0);
+                load(x, i, c + L, count - L).intoArray(in, L);
+                applyInto(act, derivative, in, 0, out, 0, tmp, 0, TILE);
+                store(y, i, c, count, DoubleVector.fromArray(S, out, 0));
+                store(y, i, c + L, count - L, DoubleVector.fromArray(S, out, L));
             }
         }
+    }
+
+    @Override
+    public void activate(Activation act, Matrix x, Matrix y, int c0, int c1) {
+        elementwise(act, false, x, y, c0, c1);
     }
 
     @Override
     public void activationDerivative(Activation act, Matrix x, Matrix y, int c0, int c1) {
-        for (int i = 0; i < x.rows(); i++) {
-            for (int c = c0; c < c1; c += L) {
-                store(y, i, c, c1 - c, derivative(act, load(x, i, c, c1 - c)));
-            }
-        }
-    }
-
-    /** h·σ'(z)·λ, in the order the scalar reference multiplies. */
-    private static DoubleVector backward(Activation act, DoubleVector hv, DoubleVector zv, DoubleVector lv) {
-        return hv.mul(derivative(act, zv)).mul(lv);
+        elementwise(act, true, x, y, c0, c1);
     }
 
     @Override
     public void activationBackward(Activation act, double h, Matrix z, Matrix lambda, Matrix g, int c0, int c1) {
-        DoubleVector hv = DoubleVector.broadcast(S, h);
+        elementwise(act, true, z, g, c0, c1);
         for (int i = 0; i < z.rows(); i++) {
             for (int c = c0; c < c1; c += L) {
                 int count = c1 - c;
-                store(g, i, c, count, backward(act, hv, load(z, i, c, count), load(lambda, i, c, count)));
+                DoubleVector d = load(g, i, c, count);
+                store(g, i, c, count, DoubleVector.broadcast(S, h).mul(d).mul(load(lambda, i, c, count)));
             }
         }
     }
@@ -360,28 +407,34 @@ final class PanamaKernelsF64 implements KernelsF64 {
         Scratch s = SCRATCH.get();
         double[] kt = s.left(panels * MR * w);
         packLeft(k, true, 0, w, 0, w, kt);
-        double[] lt = s.tile(2 * w * TILE);
-        int gBase = w * TILE;
+        // One heap array, four w × TILE tiles: λ, z, σ'(z) then g, and scratch.
+        double[] tiles = s.tile(4 * w * TILE);
+        int zBase = w * TILE, gBase = 2 * w * TILE, tmpBase = 3 * w * TILE;
         double[] acc = s.acc;
         DoubleVector hv = DoubleVector.broadcast(S, h);
         for (int c = c0; c < c1; c += TILE) {
             int count = Math.min(TILE, c1 - c);
-            loadTile(lambda, c, count, lt);
+            loadTile(lambda, c, count, tiles);
+            for (int i = 0; i < w; i++) {
+                load(z, i, c, count).intoArray(tiles, zBase + i * TILE);
+                load(z, i, c + L, count - L).intoArray(tiles, zBase + i * TILE + L);
+            }
+            applyInto(act, true, tiles, zBase, tiles, gBase, tiles, tmpBase, w * TILE);
             for (int i = 0; i < w; i++) {
                 for (int x = 0; x < TILE; x += L) {
-                    DoubleVector lv = DoubleVector.fromArray(S, lt, i * TILE + x);
-                    DoubleVector gv = backward(act, hv, load(z, i, c + x, count - x), lv);
-                    gv.intoArray(lt, gBase + i * TILE + x);
+                    DoubleVector lv = DoubleVector.fromArray(S, tiles, i * TILE + x);
+                    DoubleVector gv = hv.mul(DoubleVector.fromArray(S, tiles, gBase + i * TILE + x)).mul(lv);
+                    gv.intoArray(tiles, gBase + i * TILE + x);
                     store(g, i, c + x, count - x, gv);
                 }
             }
             for (int p = 0; p < panels; p++) {
-                multiplyPanel(kt, p * w * MR, lt, gBase, w, acc);
+                multiplyPanel(kt, p * w * MR, tiles, gBase, w, acc);
                 int rows = Math.min(MR, w - p * MR);
                 for (int r = 0; r < rows; r++) {
                     int i = p * MR + r;
                     for (int x = 0; x < TILE; x += L) {
-                        DoubleVector out = DoubleVector.fromArray(S, lt, i * TILE + x)
+                        DoubleVector out = DoubleVector.fromArray(S, tiles, i * TILE + x)
                                 .add(DoubleVector.fromArray(S, acc, r * TILE + x));
                         store(lambdaPrev, i, c + x, count - x, out);
                     }
@@ -405,13 +458,13 @@ final class PanamaKernelsF64 implements KernelsF64 {
     public void weightGradient(Matrix g, Matrix u, Matrix dk, int c0, int c1) {
         int m = g.rows();
         int n = u.rows();
-        double[] lanes = SCRATCH.get().lanes;
+        double[] acc = SCRATCH.get().acc;
         for (int i0 = 0; i0 < m; i0 += MR) {
             int g0 = i0, g1 = Math.min(i0 + 1, m - 1), g2 = Math.min(i0 + 2, m - 1), g3 = Math.min(i0 + 3, m - 1);
             for (int j0 = 0; j0 < n; j0 += 2) {
                 int u0 = j0, u1 = Math.min(j0 + 1, n - 1);
-                DoubleVector a00 = ZERO, a01 = ZERO, a10 = ZERO, a11 = ZERO;
-                DoubleVector a20 = ZERO, a21 = ZERO, a30 = ZERO, a31 = ZERO;
+                DoubleVector a00 = zero(), a01 = zero(), a10 = zero(), a11 = zero();
+                DoubleVector a20 = zero(), a21 = zero(), a30 = zero(), a31 = zero();
                 for (int c = c0; c < c1; c += L) {
                     int count = c1 - c;
                     DoubleVector v0 = load(u, u0, c, count);
@@ -429,21 +482,26 @@ final class PanamaKernelsF64 implements KernelsF64 {
                     a30 = x3.fma(v0, a30);
                     a31 = x3.fma(v1, a31);
                 }
-                addTo(dk, i0, j0, a00, lanes);
-                addTo(dk, i0, j0 + 1, a01, lanes);
-                addTo(dk, i0 + 1, j0, a10, lanes);
-                addTo(dk, i0 + 1, j0 + 1, a11, lanes);
-                addTo(dk, i0 + 2, j0, a20, lanes);
-                addTo(dk, i0 + 2, j0 + 1, a21, lanes);
-                addTo(dk, i0 + 3, j0, a30, lanes);
-                addTo(dk, i0 + 3, j0 + 1, a31, lanes);
+                a00.intoArray(acc, 0);
+                a01.intoArray(acc, L);
+                a10.intoArray(acc, 2 * L);
+                a11.intoArray(acc, 3 * L);
+                a20.intoArray(acc, 4 * L);
+                a21.intoArray(acc, 5 * L);
+                a30.intoArray(acc, 6 * L);
+                a31.intoArray(acc, 7 * L);
+                for (int r = 0; r < MR; r++) {
+                    addTo(dk, i0 + r, j0, acc, (2 * r) * L);
+                    addTo(dk, i0 + r, j0 + 1, acc, (2 * r + 1) * L);
+                }
             }
         }
     }
 
-    private static void addTo(Matrix m, int r, int c, DoubleVector partial, double[] lanes) {
+    /** Adds the lane sum of {@code lanes[from .. from+L)} to element (r, c), if it exists. */
+    private static void addTo(Matrix m, int r, int c, double[] lanes, int from) {
         if (r < m.rows() && c < m.cols()) {
-            ScalarKernelsF64.set(m, r, c, ScalarKernelsF64.get(m, r, c) + sumLanes(partial, lanes));
+            ScalarKernelsF64.set(m, r, c, ScalarKernelsF64.get(m, r, c) + sumLanes(lanes, from));
         }
     }
 
@@ -451,11 +509,12 @@ final class PanamaKernelsF64 implements KernelsF64 {
     public void rowSums(Matrix x, Matrix sums, int c0, int c1) {
         double[] lanes = SCRATCH.get().lanes;
         for (int i = 0; i < x.rows(); i++) {
-            DoubleVector a = ZERO;
+            DoubleVector a = zero();
             for (int c = c0; c < c1; c += L) {
                 a = a.add(load(x, i, c, c1 - c));
             }
-            addTo(sums, sums.rows() == 1 ? 0 : i, 0, a, lanes);
+            a.intoArray(lanes, 0);
+            addTo(sums, sums.rows() == 1 ? 0 : i, 0, lanes, 0);
         }
     }
 
@@ -552,8 +611,8 @@ final class PanamaKernelsF64 implements KernelsF64 {
             int c0, int c1) {
         int classes = logits.rows();
         Scratch s = SCRATCH.get();
-        double[] maxLanes = s.lanes;
-        double[] sumLanes = s.lanes2;
+        double[] lanes = s.lanes;
+        double[] e = s.right(classes * L);
         double loss = 0;
         for (int c = c0; c < c1; c += L) {
             int count = Math.min(L, c1 - c);
@@ -561,28 +620,30 @@ final class PanamaKernelsF64 implements KernelsF64 {
             for (int i = 1; i < classes; i++) {
                 max = max.max(load(logits, i, c, count));
             }
-            DoubleVector sum = ZERO;
             for (int i = 0; i < classes; i++) {
-                DoubleVector e = expNonPositive(load(logits, i, c, count).sub(max), EXP_BITS);
-                sum = sum.add(e);
-                if (grad != null) {
-                    store(grad, i, c, count, e);
-                }
+                load(logits, i, c, count).sub(max).intoArray(e, i * L);
+            }
+            expInPlace(e, 0, classes * L, EXP_BITS);
+            DoubleVector sum = zero();
+            for (int i = 0; i < classes; i++) {
+                sum = sum.add(DoubleVector.fromArray(S, e, i * L));
             }
             // Σ over examples of log(sum) is taken as the log of the product of the sums (each in
-            // [1, classes]), one log per vector instead of one per example.
-            max.intoArray(maxLanes, 0);
-            sum.intoArray(sumLanes, 0);
+            // [1, classes]): one log per vector instead of one per example.
+            max.intoArray(lanes, 0);
             double product = 1;
             for (int x = 0; x < count; x++) {
-                loss += maxLanes[x] - ScalarKernelsF64.get(logits, labels[labelOffset + c + x], c + x);
-                product *= sumLanes[x];
+                loss += lanes[x] - ScalarKernelsF64.get(logits, labels[labelOffset + c + x], c + x);
+            }
+            sum.intoArray(lanes, 0);
+            for (int x = 0; x < count; x++) {
+                product *= lanes[x];
             }
             loss += (double) Math.log(product);
             if (grad != null) {
                 DoubleVector scale = DoubleVector.broadcast(S, gradScale).div(sum);
                 for (int i = 0; i < classes; i++) {
-                    store(grad, i, c, count, load(grad, i, c, count).mul(scale));
+                    store(grad, i, c, count, DoubleVector.fromArray(S, e, i * L).mul(scale));
                 }
                 for (int x = 0; x < count; x++) {
                     int label = labels[labelOffset + c + x];
@@ -647,7 +708,7 @@ final class PanamaKernelsF64 implements KernelsF64 {
 
     @Override
     public double dot(MemorySegment x, long xi, MemorySegment y, long yi, int n) {
-        DoubleVector a0 = ZERO, a1 = ZERO, a2 = ZERO, a3 = ZERO;
+        DoubleVector a0 = zero(), a1 = zero(), a2 = zero(), a3 = zero();
         int i = 0;
         for (; i + 4 * L <= n; i += 4 * L) {
             a0 = load(x, xi + i, L).fma(load(y, yi + i, L), a0);
@@ -658,7 +719,9 @@ final class PanamaKernelsF64 implements KernelsF64 {
         for (; i < n; i += L) {
             a0 = load(x, xi + i, n - i).fma(load(y, yi + i, n - i), a0);
         }
-        return sumLanes(a0.add(a1).add(a2.add(a3)), SCRATCH.get().lanes);
+        double[] lanes = SCRATCH.get().lanes;
+        a0.add(a1).add(a2.add(a3)).intoArray(lanes, 0);
+        return sumLanes(lanes, 0);
     }
 
     @Override
@@ -668,7 +731,7 @@ final class PanamaKernelsF64 implements KernelsF64 {
 
     @Override
     public double maxAbs(MemorySegment x, long xi, int n) {
-        DoubleVector m = ZERO;
+        DoubleVector m = zero();
         for (int i = 0; i < n; i += L) {
             DoubleVector v = load(x, xi + i, n - i).abs();
             // max() ignores nothing: a NaN anywhere makes the result NaN, as in the scalar reference.
