@@ -24,6 +24,9 @@ import jdk.incubator.vector.VectorSpecies;
  * interpreter's fallback and C2's intrinsics, so the same call could give different bits before and after
  * JIT compilation. exp and tanh are built here from IEEE basic operations, and lane sums are taken in a
  * fixed order rather than with {@code reduceLanes}, for the same reason.</li>
+ * <li>Vectors never cross a method call that C2 might not inline (it is then boxed, i.e. allocated): vector
+ * arithmetic runs on heap arrays inside one method's loop; off-heap rows move to and from those arrays
+ * through {@link #loadRow} and {@link #storeRow}, whose partial-tile path is a plain scalar copy.</li>
  * <li>Scratch arrays are per thread and grow once; nothing is allocated per call after warm-up.</li>
  * </ul>
  */
@@ -128,31 +131,41 @@ final class PanamaKernelsF64 implements KernelsF64 {
         return ((long) r * m.ld() + c) * BYTES;
     }
 
-    /** Loads up to one vector of row r from column c; lanes at or past {@code count} are zero. */
-    private static DoubleVector load(Matrix m, int r, int c, int count) {
-        if (count >= L) {
-            return DoubleVector.fromMemorySegment(S, m.segment(), offset(m, r, c), NATIVE);
+    /**
+     * Copies {@code min(count, width)} elements of row r from column c into {@code dst[off ..]} and zeroes
+     * the rest up to {@code width} (a multiple of L).
+     */
+    private static void loadRow(Matrix m, int r, int c, int count, double[] dst, int off, int width) {
+        if (count >= width) {
+            long at = offset(m, r, c);
+            for (int x = 0; x < width; x += L) {
+                DoubleVector.fromMemorySegment(S, m.segment(), at + x * BYTES, NATIVE).intoArray(dst, off + x);
+            }
+        } else {
+            for (int x = 0; x < width; x++) {
+                dst[off + x] = x < count ? ScalarKernelsF64.get(m, r, c + x) : 0;
+            }
         }
-        if (count <= 0) {
-            return zero();
-        }
-        return DoubleVector.fromMemorySegment(S, m.segment(), offset(m, r, c), NATIVE, S.indexInRange(0, count));
     }
 
-    /** Stores the first {@code min(count, L)} lanes of v to row r from column c. */
-    private static void store(Matrix m, int r, int c, int count, DoubleVector v) {
-        if (count >= L) {
-            v.intoMemorySegment(m.segment(), offset(m, r, c), NATIVE);
-        } else if (count > 0) {
-            v.intoMemorySegment(m.segment(), offset(m, r, c), NATIVE, S.indexInRange(0, count));
+    /** Copies {@code min(count, width)} elements from {@code src[off ..]} to row r from column c. */
+    private static void storeRow(double[] src, int off, Matrix m, int r, int c, int count, int width) {
+        if (count >= width) {
+            long at = offset(m, r, c);
+            for (int x = 0; x < width; x += L) {
+                DoubleVector.fromArray(S, src, off + x).intoMemorySegment(m.segment(), at + x * BYTES, NATIVE);
+            }
+        } else {
+            for (int x = 0; x < count; x++) {
+                ScalarKernelsF64.set(m, r, c + x, src[off + x]);
+            }
         }
     }
 
     /** Copies columns [c, c + count) of all rows of m into tile[row·TILE ...], zero-padded to TILE columns. */
-    private static void loadTile(Matrix m, int c, int count, double[] tile) {
+    private static void loadTile(Matrix m, int c, int count, double[] tile, int base) {
         for (int r = 0; r < m.rows(); r++) {
-            load(m, r, c, count).intoArray(tile, r * TILE);
-            load(m, r, c + L, count - L).intoArray(tile, r * TILE + L);
+            loadRow(m, r, c, count, tile, base + r * TILE, TILE);
         }
     }
 
@@ -331,18 +344,17 @@ final class PanamaKernelsF64 implements KernelsF64 {
         DoubleVector hv = DoubleVector.broadcast(S, h);
         for (int c = c0; c < c1; c += TILE) {
             int count = Math.min(TILE, c1 - c);
-            loadTile(u, c, count, ut);
+            loadTile(u, c, count, ut, 0);
             for (int p = 0; p < panels; p++) {
                 multiplyPanel(kp, p * w * MR, ut, 0, w, acc);
                 int rows = Math.min(MR, w - p * MR);
                 for (int r = 0; r < rows; r++) {
                     int i = p * MR + r;
                     for (int x = 0; x < TILE; x += L) {
-                        DoubleVector zv = DoubleVector.fromArray(S, acc, r * TILE + x).add(bv[i]);
-                        zv.intoArray(acc, r * TILE + x);
-                        if (z != null) {
-                            store(z, i, c + x, count - x, zv);
-                        }
+                        DoubleVector.fromArray(S, acc, r * TILE + x).add(bv[i]).intoArray(acc, r * TILE + x);
+                    }
+                    if (z != null) {
+                        storeRow(acc, r * TILE, z, i, c, count, TILE);
                     }
                 }
                 if (next == null) {
@@ -353,50 +365,52 @@ final class PanamaKernelsF64 implements KernelsF64 {
                     int i = p * MR + r;
                     for (int x = 0; x < TILE; x += L) {
                         DoubleVector uv = DoubleVector.fromArray(S, ut, i * TILE + x);
-                        DoubleVector out = DoubleVector.fromArray(S, sigma, r * TILE + x).fma(hv, uv);
-                        store(next, i, c + x, count - x, out);
+                        DoubleVector.fromArray(S, sigma, r * TILE + x).fma(hv, uv).intoArray(sigma, r * TILE + x);
                     }
+                    storeRow(sigma, r * TILE, next, i, c, count, TILE);
                 }
             }
         }
     }
 
-    /** Applies σ or σ' to x row by row, a tile at a time through a heap buffer. */
-    private static void elementwise(Activation act, boolean derivative, Matrix x, Matrix y, int c0, int c1) {
+    /**
+     * y = σ(x) or σ'(x), row by row a tile at a time through heap buffers; with {@code lambda} given,
+     * y = h·σ'(x)·λ instead (the back-propagation through the activation).
+     */
+    private static void elementwise(Activation act, boolean derivative, double h, Matrix lambda, Matrix x, Matrix y,
+            int c0, int c1) {
         Scratch s = SCRATCH.get();
         double[] in = s.acc, out = s.acc2, tmp = s.acc3;
+        DoubleVector hv = DoubleVector.broadcast(S, h);
         for (int i = 0; i < x.rows(); i++) {
             for (int c = c0; c < c1; c += TILE) {
                 int count = Math.min(TILE, c1 - c);
-                load(x, i, c, count).intoArray(in, 0);
-                load(x, i, c + L, count - L).intoArray(in, L);
+                loadRow(x, i, c, count, in, 0, TILE);
                 applyInto(act, derivative, in, 0, out, 0, tmp, 0, TILE);
-                store(y, i, c, count, DoubleVector.fromArray(S, out, 0));
-                store(y, i, c + L, count - L, DoubleVector.fromArray(S, out, L));
+                if (lambda != null) {
+                    loadRow(lambda, i, c, count, in, 0, TILE);
+                    for (int v = 0; v < TILE; v += L) {
+                        hv.mul(DoubleVector.fromArray(S, out, v)).mul(DoubleVector.fromArray(S, in, v)).intoArray(out, v);
+                    }
+                }
+                storeRow(out, 0, y, i, c, count, TILE);
             }
         }
     }
 
     @Override
     public void activate(Activation act, Matrix x, Matrix y, int c0, int c1) {
-        elementwise(act, false, x, y, c0, c1);
+        elementwise(act, false, 0, null, x, y, c0, c1);
     }
 
     @Override
     public void activationDerivative(Activation act, Matrix x, Matrix y, int c0, int c1) {
-        elementwise(act, true, x, y, c0, c1);
+        elementwise(act, true, 0, null, x, y, c0, c1);
     }
 
     @Override
     public void activationBackward(Activation act, double h, Matrix z, Matrix lambda, Matrix g, int c0, int c1) {
-        elementwise(act, true, z, g, c0, c1);
-        for (int i = 0; i < z.rows(); i++) {
-            for (int c = c0; c < c1; c += L) {
-                int count = c1 - c;
-                DoubleVector d = load(g, i, c, count);
-                store(g, i, c, count, DoubleVector.broadcast(S, h).mul(d).mul(load(lambda, i, c, count)));
-            }
-        }
+        elementwise(act, true, h, lambda, z, g, c0, c1);
     }
 
     @Override
@@ -414,19 +428,16 @@ final class PanamaKernelsF64 implements KernelsF64 {
         DoubleVector hv = DoubleVector.broadcast(S, h);
         for (int c = c0; c < c1; c += TILE) {
             int count = Math.min(TILE, c1 - c);
-            loadTile(lambda, c, count, tiles);
-            for (int i = 0; i < w; i++) {
-                load(z, i, c, count).intoArray(tiles, zBase + i * TILE);
-                load(z, i, c + L, count - L).intoArray(tiles, zBase + i * TILE + L);
-            }
+            loadTile(lambda, c, count, tiles, 0);
+            loadTile(z, c, count, tiles, zBase);
             applyInto(act, true, tiles, zBase, tiles, gBase, tiles, tmpBase, w * TILE);
             for (int i = 0; i < w; i++) {
                 for (int x = 0; x < TILE; x += L) {
                     DoubleVector lv = DoubleVector.fromArray(S, tiles, i * TILE + x);
-                    DoubleVector gv = hv.mul(DoubleVector.fromArray(S, tiles, gBase + i * TILE + x)).mul(lv);
-                    gv.intoArray(tiles, gBase + i * TILE + x);
-                    store(g, i, c + x, count - x, gv);
+                    hv.mul(DoubleVector.fromArray(S, tiles, gBase + i * TILE + x)).mul(lv)
+                            .intoArray(tiles, gBase + i * TILE + x);
                 }
+                storeRow(tiles, gBase + i * TILE, g, i, c, count, TILE);
             }
             for (int p = 0; p < panels; p++) {
                 multiplyPanel(kt, p * w * MR, tiles, gBase, w, acc);
@@ -434,10 +445,10 @@ final class PanamaKernelsF64 implements KernelsF64 {
                 for (int r = 0; r < rows; r++) {
                     int i = p * MR + r;
                     for (int x = 0; x < TILE; x += L) {
-                        DoubleVector out = DoubleVector.fromArray(S, tiles, i * TILE + x)
-                                .add(DoubleVector.fromArray(S, acc, r * TILE + x));
-                        store(lambdaPrev, i, c + x, count - x, out);
+                        DoubleVector.fromArray(S, tiles, i * TILE + x).add(DoubleVector.fromArray(S, acc, r * TILE + x))
+                                .intoArray(acc, r * TILE + x);
                     }
+                    storeRow(acc, r * TILE, lambdaPrev, i, c, count, TILE);
                 }
             }
         }
@@ -451,34 +462,37 @@ final class PanamaKernelsF64 implements KernelsF64 {
 
     /**
      * dk += g·uᵀ over columns [c0, c1): blocks of 4 rows of g × 2 rows of u, one accumulator vector each,
-     * running along the batch. Rows past the end are clamped to the last row (their results are dropped),
-     * so every block runs the same code.
+     * running along the batch; the last columns that do not fill a vector are added in a scalar loop. Rows
+     * past the end are clamped to the last row (their results are dropped), so every block runs the same code.
      */
     @Override
     public void weightGradient(Matrix g, Matrix u, Matrix dk, int c0, int c1) {
         int m = g.rows();
         int n = u.rows();
+        int vectorEnd = c0 + (c1 - c0) / L * L;
         double[] acc = SCRATCH.get().acc;
+        MemorySegment gs = g.segment(), us = u.segment();
         for (int i0 = 0; i0 < m; i0 += MR) {
-            int g0 = i0, g1 = Math.min(i0 + 1, m - 1), g2 = Math.min(i0 + 2, m - 1), g3 = Math.min(i0 + 3, m - 1);
+            long g0 = offset(g, i0, 0), g1 = offset(g, Math.min(i0 + 1, m - 1), 0);
+            long g2 = offset(g, Math.min(i0 + 2, m - 1), 0), g3 = offset(g, Math.min(i0 + 3, m - 1), 0);
             for (int j0 = 0; j0 < n; j0 += 2) {
-                int u0 = j0, u1 = Math.min(j0 + 1, n - 1);
+                long u0 = offset(u, j0, 0), u1 = offset(u, Math.min(j0 + 1, n - 1), 0);
                 DoubleVector a00 = zero(), a01 = zero(), a10 = zero(), a11 = zero();
                 DoubleVector a20 = zero(), a21 = zero(), a30 = zero(), a31 = zero();
-                for (int c = c0; c < c1; c += L) {
-                    int count = c1 - c;
-                    DoubleVector v0 = load(u, u0, c, count);
-                    DoubleVector v1 = load(u, u1, c, count);
-                    DoubleVector x0 = load(g, g0, c, count);
+                for (int c = c0; c < vectorEnd; c += L) {
+                    long at = c * BYTES;
+                    DoubleVector v0 = DoubleVector.fromMemorySegment(S, us, u0 + at, NATIVE);
+                    DoubleVector v1 = DoubleVector.fromMemorySegment(S, us, u1 + at, NATIVE);
+                    DoubleVector x0 = DoubleVector.fromMemorySegment(S, gs, g0 + at, NATIVE);
                     a00 = x0.fma(v0, a00);
                     a01 = x0.fma(v1, a01);
-                    DoubleVector x1 = load(g, g1, c, count);
+                    DoubleVector x1 = DoubleVector.fromMemorySegment(S, gs, g1 + at, NATIVE);
                     a10 = x1.fma(v0, a10);
                     a11 = x1.fma(v1, a11);
-                    DoubleVector x2 = load(g, g2, c, count);
+                    DoubleVector x2 = DoubleVector.fromMemorySegment(S, gs, g2 + at, NATIVE);
                     a20 = x2.fma(v0, a20);
                     a21 = x2.fma(v1, a21);
-                    DoubleVector x3 = load(g, g3, c, count);
+                    DoubleVector x3 = DoubleVector.fromMemorySegment(S, gs, g3 + at, NATIVE);
                     a30 = x3.fma(v0, a30);
                     a31 = x3.fma(v1, a31);
                 }
@@ -490,40 +504,51 @@ final class PanamaKernelsF64 implements KernelsF64 {
                 a21.intoArray(acc, 5 * L);
                 a30.intoArray(acc, 6 * L);
                 a31.intoArray(acc, 7 * L);
-                for (int r = 0; r < MR; r++) {
-                    addTo(dk, i0 + r, j0, acc, (2 * r) * L);
-                    addTo(dk, i0 + r, j0 + 1, acc, (2 * r + 1) * L);
+                for (int r = 0; r < MR && i0 + r < m; r++) {
+                    for (int q = 0; q < 2 && j0 + q < n; q++) {
+                        double sum = sumLanes(acc, (2 * r + q) * L);
+                        for (int c = vectorEnd; c < c1; c++) {
+                            sum += ScalarKernelsF64.get(g, i0 + r, c) * ScalarKernelsF64.get(u, j0 + q, c);
+                        }
+                        ScalarKernelsF64.set(dk, i0 + r, j0 + q, ScalarKernelsF64.get(dk, i0 + r, j0 + q) + sum);
+                    }
                 }
             }
-        }
-    }
-
-    /** Adds the lane sum of {@code lanes[from .. from+L)} to element (r, c), if it exists. */
-    private static void addTo(Matrix m, int r, int c, double[] lanes, int from) {
-        if (r < m.rows() && c < m.cols()) {
-            ScalarKernelsF64.set(m, r, c, ScalarKernelsF64.get(m, r, c) + sumLanes(lanes, from));
         }
     }
 
     @Override
     public void rowSums(Matrix x, Matrix sums, int c0, int c1) {
         double[] lanes = SCRATCH.get().lanes;
+        int vectorEnd = c0 + (c1 - c0) / L * L;
         for (int i = 0; i < x.rows(); i++) {
+            long row = offset(x, i, 0);
             DoubleVector a = zero();
-            for (int c = c0; c < c1; c += L) {
-                a = a.add(load(x, i, c, c1 - c));
+            for (int c = c0; c < vectorEnd; c += L) {
+                a = a.add(DoubleVector.fromMemorySegment(S, x.segment(), row + c * BYTES, NATIVE));
             }
             a.intoArray(lanes, 0);
-            addTo(sums, sums.rows() == 1 ? 0 : i, 0, lanes, 0);
+            double sum = sumLanes(lanes, 0);
+            for (int c = vectorEnd; c < c1; c++) {
+                sum += ScalarKernelsF64.get(x, i, c);
+            }
+            int r = sums.rows() == 1 ? 0 : i;
+            ScalarKernelsF64.set(sums, r, 0, ScalarKernelsF64.get(sums, r, 0) + sum);
         }
     }
 
     @Override
     public void addBias(Matrix bias, Matrix x, int c0, int c1) {
+        int vectorEnd = c0 + (c1 - c0) / L * L;
         for (int i = 0; i < x.rows(); i++) {
             double b = ScalarKernelsF64.bias(bias, i);
-            for (int c = c0; c < c1; c += L) {
-                store(x, i, c, c1 - c, load(x, i, c, c1 - c).add(b));
+            long row = offset(x, i, 0);
+            for (int c = c0; c < vectorEnd; c += L) {
+                long at = row + c * BYTES;
+                DoubleVector.fromMemorySegment(S, x.segment(), at, NATIVE).add(b).intoMemorySegment(x.segment(), at, NATIVE);
+            }
+            for (int c = vectorEnd; c < c1; c++) {
+                ScalarKernelsF64.set(x, i, c, ScalarKernelsF64.get(x, i, c) + b);
             }
         }
     }
@@ -542,6 +567,7 @@ final class PanamaKernelsF64 implements KernelsF64 {
         int depth = transA ? a.rows() : a.cols();
         Scratch s = SCRATCH.get();
         double[] acc = s.acc;
+        double[] old = s.acc2;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             int colPanels = (nc + TILE - 1) / TILE;
@@ -563,15 +589,20 @@ final class PanamaKernelsF64 implements KernelsF64 {
                             int rows = Math.min(MR, mc - p * MR);
                             for (int r = 0; r < rows; r++) {
                                 int i = ic + p * MR + r;
+                                boolean readC = !first || beta != 0;
+                                if (readC) {
+                                    loadRow(c, i, col, count, old, 0, TILE);
+                                }
                                 for (int x = 0; x < TILE; x += L) {
                                     DoubleVector v = DoubleVector.fromArray(S, acc, r * TILE + x).mul(alpha);
                                     if (!first) {
-                                        v = v.add(load(c, i, col + x, count - x));
+                                        v = v.add(DoubleVector.fromArray(S, old, x));
                                     } else if (beta != 0) {
-                                        v = load(c, i, col + x, count - x).fma(DoubleVector.broadcast(S, beta), v);
+                                        v = DoubleVector.fromArray(S, old, x).fma(DoubleVector.broadcast(S, beta), v);
                                     }
-                                    store(c, i, col + x, count - x, v);
+                                    v.intoArray(acc, r * TILE + x);
                                 }
+                                storeRow(acc, r * TILE, c, i, col, count, TILE);
                             }
                         }
                     }
@@ -597,8 +628,7 @@ final class PanamaKernelsF64 implements KernelsF64 {
                         dst[at + x] = x < count ? ScalarKernelsF64.get(b, col + x, d0 + j) : 0;
                     }
                 } else {
-                    load(b, d0 + j, col, count).intoArray(dst, at);
-                    load(b, d0 + j, col + L, count - L).intoArray(dst, at + L);
+                    loadRow(b, d0 + j, col, count, dst, at, TILE);
                 }
             }
         }
@@ -616,12 +646,15 @@ final class PanamaKernelsF64 implements KernelsF64 {
         double loss = 0;
         for (int c = c0; c < c1; c += L) {
             int count = Math.min(L, c1 - c);
-            DoubleVector max = load(logits, 0, c, count);
+            for (int i = 0; i < classes; i++) {
+                loadRow(logits, i, c, count, e, i * L, L);
+            }
+            DoubleVector max = DoubleVector.fromArray(S, e, 0);
             for (int i = 1; i < classes; i++) {
-                max = max.max(load(logits, i, c, count));
+                max = max.max(DoubleVector.fromArray(S, e, i * L));
             }
             for (int i = 0; i < classes; i++) {
-                load(logits, i, c, count).sub(max).intoArray(e, i * L);
+                DoubleVector.fromArray(S, e, i * L).sub(max).intoArray(e, i * L);
             }
             expInPlace(e, 0, classes * L, EXP_BITS);
             DoubleVector sum = zero();
@@ -631,11 +664,11 @@ final class PanamaKernelsF64 implements KernelsF64 {
             // Σ over examples of log(sum) is taken as the log of the product of the sums (each in
             // [1, classes]): one log per vector instead of one per example.
             max.intoArray(lanes, 0);
-            double product = 1;
             for (int x = 0; x < count; x++) {
                 loss += lanes[x] - ScalarKernelsF64.get(logits, labels[labelOffset + c + x], c + x);
             }
             sum.intoArray(lanes, 0);
+            double product = 1;
             for (int x = 0; x < count; x++) {
                 product *= lanes[x];
             }
@@ -643,7 +676,8 @@ final class PanamaKernelsF64 implements KernelsF64 {
             if (grad != null) {
                 DoubleVector scale = DoubleVector.broadcast(S, gradScale).div(sum);
                 for (int i = 0; i < classes; i++) {
-                    store(grad, i, c, count, DoubleVector.fromArray(S, e, i * L).mul(scale));
+                    DoubleVector.fromArray(S, e, i * L).mul(scale).intoArray(e, i * L);
+                    storeRow(e, i * L, grad, i, c, count, L);
                 }
                 for (int x = 0; x < count; x++) {
                     int label = labels[labelOffset + c + x];
@@ -662,48 +696,42 @@ final class PanamaKernelsF64 implements KernelsF64 {
 
     // ---------------------------------------------------------------- one-dimensional operations
 
-    private static DoubleVector load(MemorySegment x, long index, long n) {
-        if (n >= L) {
-            return DoubleVector.fromMemorySegment(S, x, index * BYTES, NATIVE);
-        }
-        return DoubleVector.fromMemorySegment(S, x, index * BYTES, NATIVE, S.indexInRange(0, n));
-    }
-
-    private static void store(MemorySegment x, long index, long n, DoubleVector v) {
-        if (n >= L) {
-            v.intoMemorySegment(x, index * BYTES, NATIVE);
-        } else {
-            v.intoMemorySegment(x, index * BYTES, NATIVE, S.indexInRange(0, n));
-        }
-    }
-
     @Override
     public void copy(MemorySegment x, long xi, MemorySegment y, long yi, int n) {
         MemorySegment.copy(x, xi * BYTES, y, yi * BYTES, n * BYTES);
     }
 
+    // Each loop runs whole vectors, then the remaining n mod L elements one by one with the same operations.
+
     @Override
     public void axpby(double a, MemorySegment x, long xi, double b, MemorySegment y, long yi, int n) {
-        for (int i = 0; i < n; i += L) {
-            DoubleVector xv = load(x, xi + i, n - i);
-            DoubleVector yv = load(y, yi + i, n - i);
-            store(y, yi + i, n - i, xv.mul(a).add(yv.mul(b)));
+        int end = n / L * L;
+        for (int i = 0; i < end; i += L) {
+            DoubleVector xv = DoubleVector.fromMemorySegment(S, x, (xi + i) * BYTES, NATIVE);
+            DoubleVector yv = DoubleVector.fromMemorySegment(S, y, (yi + i) * BYTES, NATIVE);
+            xv.mul(a).add(yv.mul(b)).intoMemorySegment(y, (yi + i) * BYTES, NATIVE);
         }
+        ScalarKernelsF64.INSTANCE.axpby(a, x, xi + end, b, y, yi + end, n - end);
     }
 
     @Override
     public void scale(double a, MemorySegment x, long xi, int n) {
-        for (int i = 0; i < n; i += L) {
-            store(x, xi + i, n - i, load(x, xi + i, n - i).mul(a));
+        int end = n / L * L;
+        for (int i = 0; i < end; i += L) {
+            long at = (xi + i) * BYTES;
+            DoubleVector.fromMemorySegment(S, x, at, NATIVE).mul(a).intoMemorySegment(x, at, NATIVE);
         }
+        ScalarKernelsF64.INSTANCE.scale(a, x, xi + end, n - end);
     }
 
     @Override
     public void fill(double v, MemorySegment x, long xi, int n) {
+        int end = n / L * L;
         DoubleVector vv = DoubleVector.broadcast(S, v);
-        for (int i = 0; i < n; i += L) {
-            store(x, xi + i, n - i, vv);
+        for (int i = 0; i < end; i += L) {
+            vv.intoMemorySegment(x, (xi + i) * BYTES, NATIVE);
         }
+        ScalarKernelsF64.INSTANCE.fill(v, x, xi + end, n - end);
     }
 
     @Override
@@ -711,17 +739,22 @@ final class PanamaKernelsF64 implements KernelsF64 {
         DoubleVector a0 = zero(), a1 = zero(), a2 = zero(), a3 = zero();
         int i = 0;
         for (; i + 4 * L <= n; i += 4 * L) {
-            a0 = load(x, xi + i, L).fma(load(y, yi + i, L), a0);
-            a1 = load(x, xi + i + L, L).fma(load(y, yi + i + L, L), a1);
-            a2 = load(x, xi + i + 2 * L, L).fma(load(y, yi + i + 2 * L, L), a2);
-            a3 = load(x, xi + i + 3 * L, L).fma(load(y, yi + i + 3 * L, L), a3);
+            long xa = (xi + i) * BYTES, ya = (yi + i) * BYTES;
+            a0 = DoubleVector.fromMemorySegment(S, x, xa, NATIVE).fma(DoubleVector.fromMemorySegment(S, y, ya, NATIVE), a0);
+            a1 = DoubleVector.fromMemorySegment(S, x, xa + L * BYTES, NATIVE)
+                    .fma(DoubleVector.fromMemorySegment(S, y, ya + L * BYTES, NATIVE), a1);
+            a2 = DoubleVector.fromMemorySegment(S, x, xa + 2 * L * BYTES, NATIVE)
+                    .fma(DoubleVector.fromMemorySegment(S, y, ya + 2 * L * BYTES, NATIVE), a2);
+            a3 = DoubleVector.fromMemorySegment(S, x, xa + 3 * L * BYTES, NATIVE)
+                    .fma(DoubleVector.fromMemorySegment(S, y, ya + 3 * L * BYTES, NATIVE), a3);
         }
-        for (; i < n; i += L) {
-            a0 = load(x, xi + i, n - i).fma(load(y, yi + i, n - i), a0);
+        for (; i + L <= n; i += L) {
+            a0 = DoubleVector.fromMemorySegment(S, x, (xi + i) * BYTES, NATIVE)
+                    .fma(DoubleVector.fromMemorySegment(S, y, (yi + i) * BYTES, NATIVE), a0);
         }
         double[] lanes = SCRATCH.get().lanes;
         a0.add(a1).add(a2.add(a3)).intoArray(lanes, 0);
-        return sumLanes(lanes, 0);
+        return sumLanes(lanes, 0) + ScalarKernelsF64.INSTANCE.dot(x, xi + i, y, yi + i, n - i);
     }
 
     @Override
@@ -731,15 +764,15 @@ final class PanamaKernelsF64 implements KernelsF64 {
 
     @Override
     public double maxAbs(MemorySegment x, long xi, int n) {
+        int end = n / L * L;
         DoubleVector m = zero();
-        for (int i = 0; i < n; i += L) {
-            DoubleVector v = load(x, xi + i, n - i).abs();
-            // max() ignores nothing: a NaN anywhere makes the result NaN, as in the scalar reference.
-            m = m.max(v);
+        for (int i = 0; i < end; i += L) {
+            // max() lets a NaN through, so a NaN anywhere makes the result NaN, as in the scalar reference.
+            m = m.max(DoubleVector.fromMemorySegment(S, x, (xi + i) * BYTES, NATIVE).abs());
         }
         double[] lanes = SCRATCH.get().lanes;
         m.intoArray(lanes, 0);
-        double r = 0;
+        double r = ScalarKernelsF64.INSTANCE.maxAbs(x, xi + end, n - end);
         for (int j = 0; j < L; j++) {
             r = Math.max(r, lanes[j]);
         }

@@ -1,0 +1,77 @@
+package org.layerbraid.tools;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code layerbraid} command line. Errors end as one line on stderr and a non-zero exit code; the
+ * {@code --debug} option (before or after the command name) shows the stack trace as well.
+ */
+@Command(name = "layerbraid", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Layer-parallel training of deep residual networks with MGRIT.",
+        subcommands = {BenchCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: try 'layerbraid --help'");
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command line and returns the exit code (for tests). */
+    static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        boolean debug = false;
+        java.util.List<String> rest = new java.util.ArrayList<>();
+        for (String a : args) {
+            if (a.equals("--debug")) {
+                debug = true;
+            } else {
+                rest.add(a);
+            }
+        }
+        boolean showTrace = debug;
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setParameterExceptionHandler((ex, ignored) -> {
+            err.println("layerbraid: " + ex.getMessage());
+            return 2;
+        });
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            err.println("layerbraid " + commandLine.getCommandName() + ": " + describe(ex));
+            if (showTrace) {
+                ex.printStackTrace(err);
+            }
+            return 1;
+        });
+        return cli.execute(rest.toArray(String[]::new));
+    }
+
+    /** One line for an error: the message of the innermost cause that has one, or the type's name. */
+    static String describe(Throwable ex) {
+        String message = null;
+        Throwable named = ex;
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                message = t.getMessage();
+            }
+            named = t;
+        }
+        return message == null ? named.getClass().getSimpleName() : message.lines().findFirst().orElse("");
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"layerbraid " + (v == null ? "(development build)" : v),
+                "Java " + Runtime.version() + ", kernels: " + org.layerbraid.vecmath.Kernels.defaults().name()};
+        }
+    }
+}
