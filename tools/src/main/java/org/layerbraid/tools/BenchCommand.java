@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 /** {@code layerbraid bench}: runs a JMH suite and writes results.json and report.md. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Runs the kernel benchmark suite (JMH) and writes results.json and report.md to --out.",
-            "Reports GFLOP/s, % of the FMA probe's peak and bytes allocated per operation."})
+            "Reports GFLOP/s, %% of the FMA probe's peak and bytes allocated per operation."})
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "A few seconds per point (about two minutes in all) instead of the full run.")
     boolean quick;
