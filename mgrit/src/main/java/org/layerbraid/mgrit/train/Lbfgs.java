@@ -1,5 +1,6 @@
 package org.layerbraid.mgrit.train;
 
+import org.layerbraid.mgrit.io.SafeTensors;
 import org.layerbraid.vecmath.Kernels;
 import org.layerbraid.vecmath.Matrix;
 import org.layerbraid.vecmath.Precision;
@@ -75,35 +76,29 @@ public final class Lbfgs {
         newest = -1;
     }
 
-    // State for checkpoints: the pairs in ring order and the counters.
-
-    int count() {
-        return count;
+    /** Adds the memory to a checkpoint: the pairs, ρ and the ring's counters. */
+    public void save(SafeTensors.Writer w) {
+        for (int i = 0; i < s.length; i++) {
+            w.add("lbfgs.s." + i, s[i], s[i].cols());
+            w.add("lbfgs.y." + i, y[i], y[i].cols());
+        }
+        w.add("lbfgs.rho", rho.clone());
+        w.add("lbfgs.state", new long[] {s.length, count, newest});
     }
 
-    int newest() {
-        return newest;
-    }
-
-    Matrix s(int i) {
-        return s[i];
-    }
-
-    Matrix y(int i) {
-        return y[i];
-    }
-
-    double rho(int i) {
-        return rho[i];
-    }
-
-    int memory() {
-        return s.length;
-    }
-
-    void restore(int restoredCount, int restoredNewest, double[] restoredRho) {
-        count = restoredCount;
-        newest = restoredNewest;
-        System.arraycopy(restoredRho, 0, rho, 0, rho.length);
+    /** Restores the memory saved by {@link #save}; the memory sizes must agree. */
+    public void restore(SafeTensors file) {
+        long[] state = file.longs("lbfgs.state");
+        if (state.length != 3 || state[0] != s.length) {
+            throw new IllegalArgumentException("the checkpoint's L-BFGS memory holds " + (state.length > 0 ? state[0] : 0)
+                    + " pairs, this run uses " + s.length);
+        }
+        for (int i = 0; i < s.length; i++) {
+            file.copyInto("lbfgs.s." + i, s[i]);
+            file.copyInto("lbfgs.y." + i, y[i]);
+        }
+        System.arraycopy(file.doubles("lbfgs.rho"), 0, rho, 0, rho.length);
+        count = (int) state[1];
+        newest = (int) state[2];
     }
 }
