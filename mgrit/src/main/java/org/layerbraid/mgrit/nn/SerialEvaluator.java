@@ -95,7 +95,8 @@ public final class SerialEvaluator implements AutoCloseable {
         double h = config.h();
         int cols = states[0].cols();
         for (int n = 0; n < config.layers(); n++) {
-            propagator.step(n, h, states[n], states[n + 1], preActivations[n], 0, cols);
+            // Pre-activations are kept only for the adjoint; value-only passes (line search) skip them.
+            propagator.step(n, h, states[n], states[n + 1], gradient ? preActivations[n] : null, 0, cols);
         }
         return classifier.forward(p, states[config.layers()], gradient);
     }
