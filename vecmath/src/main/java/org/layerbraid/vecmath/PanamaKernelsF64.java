@@ -298,29 +298,28 @@ final class PanamaKernelsF64 implements KernelsF64 {
                     r.intoArray(out, oi + i);
                 }
             }
-            case RELU -> {
+            case RELU, SMOOTH_RELU -> {
                 for (int i = 0; i < n; i += L) {
-                    DoubleVector zv = DoubleVector.fromArray(S, z, zi + i);
-                    DoubleVector r = derivative ? zero().blend(one(), zv.compare(VectorOperators.GT, zero()))
-                            : zv.max(zero());
-                    r.intoArray(out, oi + i);
-                }
-            }
-            case SMOOTH_RELU -> {
-                // Quadratic patch x²/(4η) + x/2 + η/4, slope x/(2η) + 1/2, on (−η, η).
-                DoubleVector half = DoubleVector.broadcast(S, (double) 0.5);
-                DoubleVector quadratic = DoubleVector.broadcast(S, 1 / (4 * ETA));
-                DoubleVector slope = DoubleVector.broadcast(S, 1 / (2 * ETA));
-                DoubleVector offset = DoubleVector.broadcast(S, ETA / 4);
-                for (int i = 0; i < n; i += L) {
-                    DoubleVector zv = DoubleVector.fromArray(S, z, zi + i);
-                    DoubleVector inner = derivative ? zv.fma(slope, half) : zv.fma(quadratic, half).fma(zv, offset);
-                    DoubleVector upper = derivative ? one() : zv;
-                    inner.blend(upper, zv.compare(VectorOperators.GE, ETA))
-                            .blend(zero(), zv.compare(VectorOperators.LE, -ETA)).intoArray(out, oi + i);
+                    piecewise(act, derivative, DoubleVector.fromArray(S, z, zi + i)).intoArray(out, oi + i);
                 }
             }
         }
+    }
+
+    /**
+     * σ or σ' of the piecewise activations (ReLU, smooth ReLU) on one vector. Small, so C2 inlines it into
+     * the loops that call it and the vector is never boxed.
+     */
+    private static DoubleVector piecewise(Activation act, boolean derivative, DoubleVector z) {
+        if (act == Activation.RELU) {
+            return derivative ? zero().blend(one(), z.compare(VectorOperators.GT, zero())) : z.max(zero());
+        }
+        // Smooth ReLU: the quadratic patch x²/(4η) + x/2 + η/4, slope x/(2η) + 1/2, on (−η, η).
+        DoubleVector half = DoubleVector.broadcast(S, (double) 0.5);
+        DoubleVector inner = derivative ? z.fma(DoubleVector.broadcast(S, 1 / (2 * ETA)), half)
+                : z.fma(DoubleVector.broadcast(S, 1 / (4 * ETA)), half).fma(z, DoubleVector.broadcast(S, ETA / 4));
+        return inner.blend(derivative ? one() : z, z.compare(VectorOperators.GE, ETA))
+                .blend(zero(), z.compare(VectorOperators.LE, -ETA));
     }
 
     // ---------------------------------------------------------------- layer kernels
@@ -348,6 +347,44 @@ final class PanamaKernelsF64 implements KernelsF64 {
             for (int p = 0; p < panels; p++) {
                 multiplyPanel(kp, p * w * MR, ut, 0, w, acc);
                 int rows = Math.min(MR, w - p * MR);
+                if (act != Activation.TANH) {
+                    // Piecewise activation: one pass from the accumulators to both outputs. A partial tile
+                    // stages its results in the heap arrays and is copied out after, through the same code,
+                    // so its columns get the same bits and this loop stays hot (and piecewise inlined).
+                    boolean full = count == TILE;
+                    for (int r = 0; r < rows; r++) {
+                        int i = p * MR + r;
+                        for (int x = 0; x < TILE; x += L) {
+                            DoubleVector zv = DoubleVector.fromArray(S, acc, r * TILE + x).add(bv[i]);
+                            if (z != null) {
+                                if (full) {
+                                    zv.intoMemorySegment(z.segment(), offset(z, i, c + x), NATIVE);
+                                } else {
+                                    zv.intoArray(acc, r * TILE + x);
+                                }
+                            }
+                            if (next != null) {
+                                DoubleVector uv = DoubleVector.fromArray(S, ut, i * TILE + x);
+                                DoubleVector out = piecewise(act, false, zv).fma(hv, uv);
+                                if (full) {
+                                    out.intoMemorySegment(next.segment(), offset(next, i, c + x), NATIVE);
+                                } else {
+                                    out.intoArray(sigma, r * TILE + x);
+                                }
+                            }
+                        }
+                    }
+                    for (int r = 0; r < rows && !full; r++) {
+                        if (z != null) {
+                            storeRow(acc, r * TILE, z, p * MR + r, c, count, TILE);
+                        }
+                        if (next != null) {
+                            storeRow(sigma, r * TILE, next, p * MR + r, c, count, TILE);
+                        }
+                    }
+                    continue;
+                }
+                // tanh works on whole arrays (its exp has loops of its own): bias, z, σ, then the step.
                 for (int r = 0; r < rows; r++) {
                     int i = p * MR + r;
                     for (int x = 0; x < TILE; x += L) {
