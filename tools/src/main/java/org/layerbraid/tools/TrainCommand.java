@@ -1,0 +1,257 @@
+package org.layerbraid.tools;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.layerbraid.mgrit.data.FashionMnist;
+import org.layerbraid.mgrit.nn.Initialization;
+import org.layerbraid.tools.run.ConfigFile;
+import org.layerbraid.tools.run.TrainSettings;
+import org.layerbraid.tools.run.TrainingRun;
+import org.layerbraid.vecmath.Activation;
+import org.layerbraid.vecmath.Precision;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code layerbraid train}: trains a residual network. Defaults are the reference Peaks setting (BRIEF §2).
+ * A reference-style {@code .cfg} file may supply values; options given on the command line win.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Trains a residual network (layer-serial, exact gradients) and writes history.csv, "
+            + "history.jsonl, summary.json, model.safetensors, checkpoint.safetensors and PNG charts to --out.",
+            "Defaults: the reference Peaks setting (30 residual layers, width 8, T = 1, smooth ReLU, L-BFGS, "
+                + "130 iterations, 5000/200 points)."})
+public final class TrainCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--example", description = "Data set: peaks or fashion-mnist (default peaks; csv with --data).")
+    String example;
+    @Option(names = "--data", paramLabel = "FILE.csv", description = "Train on a CSV file (numeric features, a label column).")
+    Path data;
+    @Option(names = "--label-column", paramLabel = "NAME|INDEX", description = "CSV label column (default: the last).")
+    String labelColumn;
+    @Option(names = "--validation-fraction", defaultValue = "0.2", description = "CSV: share held out for validation (default ${DEFAULT-VALUE}).")
+    double validationFraction;
+    @Option(names = "--train-size", defaultValue = "5000", description = "Peaks: training points (default ${DEFAULT-VALUE}).")
+    int trainSize;
+    @Option(names = "--validation-size", defaultValue = "200", description = "Peaks: validation points (default ${DEFAULT-VALUE}).")
+    int validationSize;
+    @Option(names = "--fashion-mnist-dir", paramLabel = "DIR", description = "Fashion-MNIST files (default: the Debian package's folder).")
+    Path fashionMnistDir = FashionMnist.DEFAULT_DIR;
+    @Option(names = "--limit", defaultValue = "0", description = "Fashion-MNIST: use only the first N examples of each part (0 = all).")
+    int limit;
+
+    @Option(names = "--layers", defaultValue = "30", description = "Residual layers N (default ${DEFAULT-VALUE}).")
+    int layers;
+    @Option(names = "--width", defaultValue = "8", description = "Channels (default ${DEFAULT-VALUE}).")
+    int width;
+    @Option(names = "--final-time", defaultValue = "1.0", description = "T; each layer steps h = T/N (default ${DEFAULT-VALUE}).")
+    double finalTime;
+    @Option(names = "--activation", defaultValue = "smoothrelu", description = "tanh, relu or smoothrelu (default ${DEFAULT-VALUE}).")
+    String activation;
+    @Option(names = "--opening", defaultValue = "dense", description = "Opening layer: dense or zero (zero-padding) (default ${DEFAULT-VALUE}).")
+    String opening;
+    @Option(names = "--bias", defaultValue = "scalar", description = "Bias per layer: scalar (the reference) or channel (default ${DEFAULT-VALUE}).")
+    String bias;
+    @Option(names = "--gamma-tik", defaultValue = "1e-7", description = "Tikhonov weight (default ${DEFAULT-VALUE}).")
+    double gammaTik;
+    @Option(names = "--gamma-ddt", defaultValue = "1e-5", description = "Smoothness-across-layers weight (default ${DEFAULT-VALUE}).")
+    double gammaDdt;
+    @Option(names = "--gamma-class", defaultValue = "1e-7", description = "Classifier Tikhonov weight (default ${DEFAULT-VALUE}).")
+    double gammaClass;
+    @Option(names = "--precision", defaultValue = "fp64", description = "fp64 or fp32 (default ${DEFAULT-VALUE}).")
+    String precision;
+    @Option(names = "--init", defaultValue = "reference", description = "reference (uniform [0,1) × scale) or normal (default ${DEFAULT-VALUE}).")
+    String init;
+    @Option(names = "--init-scale", defaultValue = "1e-3", description = "Scale of the initial parameters (default ${DEFAULT-VALUE}).")
+    double initScale;
+
+    @Option(names = "--optimizer", defaultValue = "lbfgs", description = "lbfgs, gd, sgd or adam (default ${DEFAULT-VALUE}).")
+    String optimizer;
+    @Option(names = "--iterations", defaultValue = "130", description = "Iterations (epochs for sgd/adam) (default ${DEFAULT-VALUE}).")
+    int iterations;
+    @Option(names = "--batch", defaultValue = "0", description = "Minibatch size for sgd/adam (0: 64); lbfgs and gd use the whole set.")
+    int batch;
+    @Option(names = "--learning-rate", defaultValue = "1e-3", description = "sgd/adam step (default ${DEFAULT-VALUE}).")
+    double learningRate;
+    @Option(names = "--momentum", defaultValue = "0.9", description = "sgd momentum (default ${DEFAULT-VALUE}).")
+    double momentum;
+    @Option(names = "--lbfgs-memory", defaultValue = "10", description = "L-BFGS pairs kept (default ${DEFAULT-VALUE}).")
+    int lbfgsMemory;
+    @Option(names = "--ls-max-iterations", defaultValue = "20", description = "Line-search halvings at most (default ${DEFAULT-VALUE}).")
+    int lsMaxIterations;
+    @Option(names = "--ls-factor", defaultValue = "0.5", description = "Line-search reduction factor (default ${DEFAULT-VALUE}).")
+    double lsFactor;
+    @Option(names = "--initial-step", defaultValue = "1.0", description = "Line-search first step (default ${DEFAULT-VALUE}).")
+    double initialStep;
+    @Option(names = "--gtol", defaultValue = "1e-4", description = "Stop when ‖grad‖ < gtol (default ${DEFAULT-VALUE}).")
+    double gtol;
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of data generation, initialisation and shuffling (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default runs/train, or the checkpoint's folder with --resume).")
+    Path out;
+    @Option(names = "--checkpoint-every", defaultValue = "10", description = "Write a checkpoint every K iterations, 0 = only at the end (default ${DEFAULT-VALUE}).")
+    int checkpointEvery;
+    @Option(names = "--config", paramLabel = "FILE", description = "Reference-style key = value configuration (.cfg); command-line options win.")
+    Path config;
+    @Option(names = "--resume", paramLabel = "CHECKPOINT", description = "Continue the run saved in this checkpoint; only --iterations, --checkpoint-every and --out may change.")
+    Path resume;
+
+    /** Options that describe the run itself and so cannot change on --resume. */
+    private static final List<String> RUN_OPTIONS = List.of("--example", "--data", "--label-column",
+            "--validation-fraction", "--train-size", "--validation-size", "--fashion-mnist-dir", "--limit", "--layers",
+            "--width", "--final-time", "--activation", "--opening", "--bias", "--gamma-tik", "--gamma-ddt",
+            "--gamma-class", "--precision", "--init", "--init-scale", "--optimizer", "--batch", "--learning-rate",
+            "--momentum", "--lbfgs-memory", "--ls-max-iterations", "--ls-factor", "--initial-step", "--gtol", "--seed",
+            "--config");
+
+    @Override
+    public Integer call() throws Exception {
+        TrainSettings settings;
+        Path folder;
+        if (resume != null) {
+            List<String> conflicting = RUN_OPTIONS.stream().filter(this::given).toList();
+            if (!conflicting.isEmpty()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--resume takes the run's settings from the "
+                        + "checkpoint; these cannot change: " + String.join(", ", conflicting));
+            }
+            TrainSettings saved = TrainingRun.settingsOf(resume);
+            settings = copyWith(saved, given("--iterations") ? iterations : saved.iterations(),
+                    given("--checkpoint-every") ? checkpointEvery : saved.checkpointEvery());
+            folder = out != null ? out : resume.toAbsolutePath().getParent();
+        } else {
+            if (config != null) {
+                applyConfig(ConfigFile.read(config));
+            }
+            settings = settings();
+            folder = out != null ? out : Path.of("runs", "train");
+        }
+        TrainingRun.execute(settings, folder, resume, System.out);
+        return 0;
+    }
+
+    private boolean given(String option) {
+        return spec.commandLine().getParseResult().hasMatchedOption(option);
+    }
+
+    private TrainSettings settings() {
+        String ex = example != null ? example.toLowerCase(Locale.ROOT) : data != null ? "csv" : "peaks";
+        if (data != null && example != null) {
+            throw new IllegalArgumentException("give either --example or --data, not both");
+        }
+        Initialization.Kind kind = switch (init.toLowerCase(Locale.ROOT)) {
+            case "reference", "uniform" -> Initialization.Kind.REFERENCE_UNIFORM;
+            case "normal" -> Initialization.Kind.NORMAL;
+            default -> throw new IllegalArgumentException("unknown --init '" + init + "': use reference or normal");
+        };
+        boolean dense = switch (opening.toLowerCase(Locale.ROOT)) {
+            case "dense" -> true;
+            case "zero", "zero-pad", "zeropad" -> false;
+            default -> throw new IllegalArgumentException("unknown --opening '" + opening + "': use dense or zero");
+        };
+        boolean scalarBias = switch (bias.toLowerCase(Locale.ROOT)) {
+            case "scalar" -> true;
+            case "channel" -> false;
+            default -> throw new IllegalArgumentException("unknown --bias '" + bias + "': use scalar or channel");
+        };
+        return new TrainSettings(ex, data, labelColumn, validationFraction, trainSize, validationSize, fashionMnistDir,
+                limit, layers, width, finalTime, Activation.parse(activation), dense, scalarBias, gammaTik, gammaDdt,
+                gammaClass, Precision.parse(precision), kind, openingScale(), initScale, classifierScale(),
+                optimizer.toLowerCase(Locale.ROOT), iterations, batch, learningRate, momentum, lbfgsMemory,
+                lsMaxIterations, lsFactor, initialStep, gtol, seed, checkpointEvery);
+    }
+
+    // Per-group initial scales come from a configuration file only; the command line sets one scale for all.
+    private Double openingScaleFromConfig;
+    private Double classifierScaleFromConfig;
+
+    private double openingScale() {
+        return openingScaleFromConfig != null && !given("--init-scale") ? openingScaleFromConfig : initScale;
+    }
+
+    private double classifierScale() {
+        return classifierScaleFromConfig != null && !given("--init-scale") ? classifierScaleFromConfig : initScale;
+    }
+
+    private static TrainSettings copyWith(TrainSettings s, int iterations, int checkpointEvery) {
+        return new TrainSettings(s.example(), s.data(), s.labelColumn(), s.validationFraction(), s.trainSize(),
+                s.validationSize(), s.fashionMnistDir(), s.limit(), s.layers(), s.width(), s.finalTime(),
+                s.activation(), s.denseOpening(), s.scalarBias(), s.gammaTik(), s.gammaDdt(), s.gammaClass(),
+                s.precision(), s.init(), s.initOpening(), s.initLayers(), s.initClassifier(), s.optimizer(), iterations,
+                s.batch(), s.learningRate(), s.momentum(), s.lbfgsMemory(), s.lsMaxIterations(), s.lsFactor(),
+                s.initialStep(), s.gtol(), s.seed(), checkpointEvery);
+    }
+
+    /** Takes the keys of a reference .cfg that apply, where the command line did not set the option. */
+    private void applyConfig(ConfigFile cfg) {
+        List<String> ignored = new ArrayList<>();
+        for (Map.Entry<String, ConfigFile.Entry> e : cfg.entries().entrySet()) {
+            String key = e.getKey();
+            String value = e.getValue().value();
+            switch (key) {
+                case "nlayers" -> {
+                    // The reference counts the opening and classification layers too.
+                    int n = cfg.integer(key);
+                    if (n < 3) {
+                        throw cfg.error(key, "needs at least 3 (opening, one residual, classification layer)");
+                    }
+                    set("--layers", () -> layers = n - 2);
+                }
+                case "nchannels" -> set("--width", () -> width = cfg.integer(key));
+                case "T" -> set("--final-time", () -> finalTime = cfg.number(key));
+                case "activation" -> set("--activation", () -> activation = value);
+                case "gamma_tik" -> set("--gamma-tik", () -> gammaTik = cfg.number(key));
+                case "gamma_ddt" -> set("--gamma-ddt", () -> gammaDdt = cfg.number(key));
+                case "gamma_class" -> set("--gamma-class", () -> gammaClass = cfg.number(key));
+                case "optim_maxiter" -> set("--iterations", () -> iterations = cfg.integer(key));
+                case "ls_maxiter" -> set("--ls-max-iterations", () -> lsMaxIterations = cfg.integer(key));
+                case "ls_factor" -> set("--ls-factor", () -> lsFactor = cfg.number(key));
+                case "lbfgs_stages" -> set("--lbfgs-memory", () -> lbfgsMemory = cfg.integer(key));
+                case "gtol" -> set("--gtol", () -> gtol = cfg.number(key));
+                case "stepsize" -> set("--initial-step", () -> initialStep = cfg.number(key));
+                case "ntraining" -> set("--train-size", () -> trainSize = cfg.integer(key));
+                case "nvalidation" -> set("--validation-size", () -> validationSize = cfg.integer(key));
+                case "weights_init" -> set("--init-scale", () -> initScale = cfg.number(key));
+                case "weights_open_init" -> {
+                    double s = cfg.number(key);
+                    // The reference uses zero-padding when the opening layer's scale is 0.
+                    if (s == 0) {
+                        set("--opening", () -> opening = "zero");
+                    }
+                    openingScaleFromConfig = s;
+                }
+                case "weights_class_init" -> classifierScaleFromConfig = cfg.number(key);
+                case "hessian_approx" -> set("--optimizer", () -> optimizer = switch (value.toLowerCase(Locale.ROOT)) {
+                    case "l-bfgs", "lbfgs" -> "lbfgs";
+                    case "identity" -> "gd";
+                    default -> throw cfg.error(key, "use L-BFGS or Identity (full BFGS is not offered)");
+                });
+                case "nbatch" -> {
+                    // The reference's deterministic batch is the whole training set; nothing to set.
+                    if (cfg.entries().containsKey("ntraining") && cfg.integer(key) != cfg.integer("ntraining")) {
+                        throw cfg.error(key, "only nbatch = ntraining (full batch) is supported from a .cfg");
+                    }
+                }
+                case "nfeatures", "nclasses" -> ignored.add(key + " (taken from the data)");
+                default -> ignored.add(key);
+            }
+        }
+        if (!ignored.isEmpty()) {
+            spec.commandLine().getErr().println("layerbraid train: " + cfg.file() + ": ignored keys: "
+                    + String.join(", ", ignored));
+        }
+    }
+
+    private void set(String option, Runnable assign) {
+        if (!given(option)) {
+            assign.run();
+        }
+    }
+}

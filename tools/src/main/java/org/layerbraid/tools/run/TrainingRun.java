@@ -1,0 +1,378 @@
+package org.layerbraid.tools.run;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.layerbraid.mgrit.data.DataSet;
+import org.layerbraid.mgrit.data.Split;
+import org.layerbraid.mgrit.io.AtomicFiles;
+import org.layerbraid.mgrit.io.SafeTensors;
+import org.layerbraid.mgrit.nn.Batch;
+import org.layerbraid.mgrit.nn.Initialization;
+import org.layerbraid.mgrit.nn.ModelFile;
+import org.layerbraid.mgrit.nn.NetworkConfig;
+import org.layerbraid.mgrit.nn.Regularization;
+import org.layerbraid.mgrit.nn.ResNet;
+import org.layerbraid.mgrit.nn.SerialEvaluator;
+import org.layerbraid.mgrit.train.DivergedException;
+import org.layerbraid.mgrit.train.FullBatchTrainer;
+import org.layerbraid.mgrit.train.HistoryRow;
+import org.layerbraid.mgrit.train.Lbfgs;
+import org.layerbraid.mgrit.train.LineSearch;
+import org.layerbraid.mgrit.train.MinibatchTrainer;
+import org.layerbraid.mgrit.train.NetworkObjective;
+import org.layerbraid.vecmath.Kernels;
+import org.layerbraid.vecmath.Matrix;
+import org.layerbraid.vecmath.TensorArena;
+
+/**
+ * One training run from settings to an output folder: loads the data, builds and initialises (or restores)
+ * the network, trains serially, and writes history.csv / history.jsonl as it goes, checkpoint.safetensors
+ * every K iterations and at the end, then model.safetensors, summary.json and the charts. Every output
+ * file but the logs is written atomically; a diverging run keeps its last good checkpoint.
+ */
+public final class TrainingRun {
+    static final String CHECKPOINT = "checkpoint.safetensors";
+    static final String MODEL = "model.safetensors";
+    static final String SUMMARY = "summary.json";
+    static final String SETTINGS_KEY = "layerbraid.training";
+    static final String STANDARDIZATION_KEY = "layerbraid.standardization";
+    private static final String PROGRESS_KEY = "layerbraid.progress";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final TrainSettings settings;
+    private final Path out;
+    private final Console console;
+    private final Kernels kernels = Kernels.defaults();
+
+    private TrainingRun(TrainSettings settings, Path out, Console console) {
+        this.settings = settings;
+        this.out = out;
+        this.console = console;
+    }
+
+    /** The settings stored in a checkpoint, to continue its run. */
+    public static TrainSettings settingsOf(Path checkpoint) throws IOException {
+        SafeTensors file = readCheckpoint(checkpoint);
+        String json = file.metadata().get(SETTINGS_KEY);
+        if (json == null) {
+            throw new IllegalArgumentException(checkpoint + " is not a LayerBraid checkpoint (no training settings in "
+                    + "its metadata; a model file cannot be resumed)");
+        }
+        return TrainSettings.fromJson(json);
+    }
+
+    /** Trains; returns the last history row. {@code resume} is a checkpoint to continue from, or null. */
+    public static HistoryRow execute(TrainSettings settings, Path out, Path resume, PrintStream stdout)
+            throws IOException {
+        return new TrainingRun(settings, out, new Console(stdout)).run(resume);
+    }
+
+    private HistoryRow run(Path resume) throws IOException {
+        Split split = DataSources.load(settings);
+        DataSet train = split.train();
+        DataSet validation = split.validation();
+        NetworkConfig config = new NetworkConfig(train.features(), train.classes(), settings.width(),
+                settings.layers(), settings.finalTime(), settings.activation(),
+                settings.denseOpening() ? NetworkConfig.Opening.DENSE : NetworkConfig.Opening.ZERO_PAD,
+                settings.scalarBias(), settings.gammaTik(), settings.gammaDdt(), settings.gammaClass(),
+                settings.precision());
+        SafeTensors checkpoint = resume == null ? null : readCheckpoint(resume);
+        Files.createDirectories(out);
+        try (TensorArena data = new TensorArena("data"); ResNet model = new ResNet(config)) {
+            Progress progress = checkpoint == null ? new Progress(0, 0)
+                    : Progress.parse(checkpoint.metadata().get(PROGRESS_KEY), resume);
+            List<HistoryRow> earlier = checkpoint == null ? List.of() : earlierRows(resume, progress.iterations());
+            if (checkpoint == null) {
+                new Initialization(settings.init(), settings.initOpening(), settings.initLayers(),
+                        settings.initClassifier()).apply(model.parameters(), settings.seed());
+            } else {
+                ModelFile.load(checkpoint, model);
+            }
+            console.start(settings, config, model.layout().size(), train.size(), validation.size(), kernels);
+            Batch validationBatch = validation.size() == 0 ? null
+                    : new Batch(validation.toMatrix(data, config.precision()), validation.labels());
+            try (HistoryLog history = new HistoryLog(out, earlier);
+                    SerialEvaluator validator = validationBatch == null ? null
+                            : new SerialEvaluator(kernels, config, validationBatch)) {
+                FullBatchTrainer.Validation accuracy = x -> {
+                    if (validator == null) {
+                        return Double.NaN;
+                    }
+                    validator.loss(model.layout().views(x));
+                    return 100.0 * validator.correct() / validationBatch.size();
+                };
+                HistoryRow last = settings.minibatch()
+                        ? minibatch(model, train, data, checkpoint, progress, accuracy, history)
+                        : fullBatch(model, train, data, checkpoint, progress, accuracy, history);
+                finish(model, split, history.rows(), "completed");
+                return last;
+            }
+        }
+    }
+
+    private HistoryRow fullBatch(ResNet model, DataSet train, TensorArena data, SafeTensors checkpoint,
+            Progress progress, FullBatchTrainer.Validation accuracy, HistoryLog history) throws IOException {
+        NetworkConfig config = model.config();
+        Batch batch = new Batch(train.toMatrix(data, config.precision()), train.labels());
+        Lbfgs lbfgs = settings.optimizer().equals("lbfgs")
+                ? new Lbfgs(kernels, settings.lbfgsMemory(), config.precision(), model.layout().size(), data) : null;
+        if (checkpoint != null && lbfgs != null) {
+            lbfgs.restore(checkpoint);
+        }
+        LineSearch lineSearch = new LineSearch(kernels, settings.initialStep(), settings.lsFactor(), 1e-4,
+                settings.lsMaxIterations());
+        try (SerialEvaluator evaluator = new SerialEvaluator(kernels, config, batch);
+                FullBatchTrainer trainer = new FullBatchTrainer(kernels,
+                        new NetworkObjective(model.layout(), evaluator, new Regularization(kernels, config, data)),
+                        model.flat(), lbfgs, lineSearch, settings.gtol(), batch.size())) {
+            trainer.resumeAt(progress.iterations(), progress.seconds());
+            try {
+                trainer.run(settings.iterations(), accuracy, (row, t) -> {
+                    logged(row, history);
+                    if (due(t.iteration())) {
+                        checkpoint(model, t.iteration(), row.seconds(), lbfgs == null ? null : lbfgs::save);
+                    }
+                });
+            } catch (DivergedException e) {
+                throw diverged(e);
+            }
+            HistoryRow last = history.rows().isEmpty() ? null : history.rows().getLast();
+            double seconds = last == null ? progress.seconds() : last.seconds();
+            checkpoint(model, trainer.iteration(), seconds, lbfgs == null ? null : lbfgs::save);
+            return last;
+        }
+    }
+
+    private HistoryRow minibatch(ResNet model, DataSet train, TensorArena data, SafeTensors checkpoint,
+            Progress progress, FullBatchTrainer.Validation accuracy, HistoryLog history) throws IOException {
+        NetworkConfig config = model.config();
+        int size = Math.min(settings.batch() == 0 ? 64 : settings.batch(), train.size());
+        Matrix inputs = data.matrix(config.precision(), config.features(), size);
+        Batch batch = new Batch(inputs, new int[size]);
+        MinibatchTrainer.BatchLoader loader = (indices, from, count) -> {
+            double[] x = train.examples();
+            int d = train.features();
+            for (int b = 0; b < count; b++) {
+                int example = indices[from + b];
+                batch.labels()[b] = train.labels()[example];
+                for (int f = 0; f < d; f++) {
+                    inputs.set(f, b, x[example * d + f]);
+                }
+            }
+        };
+        MinibatchTrainer.Method method = settings.optimizer().equals("sgd") ? MinibatchTrainer.Method.SGD
+                : MinibatchTrainer.Method.ADAM;
+        var hyper = new MinibatchTrainer.Settings(method, settings.learningRate(), settings.momentum(), 0.9, 0.999,
+                1e-8, size, settings.seed());
+        try (SerialEvaluator evaluator = new SerialEvaluator(kernels, config, batch);
+                MinibatchTrainer trainer = new MinibatchTrainer(kernels,
+                        new NetworkObjective(model.layout(), evaluator, new Regularization(kernels, config, data)),
+                        loader, model.flat(), hyper, train.size())) {
+            if (checkpoint != null) {
+                trainer.restore(checkpoint, progress.seconds());
+            }
+            try {
+                trainer.run(settings.iterations(), accuracy, (row, t) -> {
+                    logged(row, history);
+                    if (due(t.epoch())) {
+                        checkpoint(model, t.epoch(), row.seconds(), t::save);
+                    }
+                });
+            } catch (DivergedException e) {
+                throw diverged(e);
+            }
+            HistoryRow last = history.rows().isEmpty() ? null : history.rows().getLast();
+            checkpoint(model, trainer.epoch(), last == null ? progress.seconds() : last.seconds(), trainer::save);
+            return last;
+        }
+    }
+
+    private boolean due(int iterationsDone) {
+        return settings.checkpointEvery() > 0 && iterationsDone % settings.checkpointEvery() == 0;
+    }
+
+    private void logged(HistoryRow row, HistoryLog history) {
+        history.append(row);
+        console.row(row, settings.iterations());
+    }
+
+    private RuntimeException diverged(DivergedException e) {
+        return new DivergedException(e.getMessage() + "; the last good checkpoint is "
+                + (Files.exists(out.resolve(CHECKPOINT)) ? out.resolve(CHECKPOINT) : "none (none was written yet)")
+                + " and the log is in " + out.resolve(HistoryLog.CSV));
+    }
+
+    /** State beyond the parameters that a checkpoint carries. */
+    private interface OptimizerState {
+        void save(SafeTensors.Writer w);
+    }
+
+    private void checkpoint(ResNet model, int iterations, double seconds, OptimizerState optimizer) {
+        SafeTensors.Writer w = ModelFile.tensors(model);
+        w.metadata(SETTINGS_KEY, settings.toJson());
+        w.metadata(PROGRESS_KEY, iterations + " " + Double.toString(seconds));
+        if (optimizer != null) {
+            optimizer.save(w);
+        }
+        try {
+            w.write(out.resolve(CHECKPOINT));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot write the checkpoint " + out.resolve(CHECKPOINT) + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private void finish(ResNet model, Split split, List<HistoryRow> rows, String status) throws IOException {
+        ModelFile.write(model, out.resolve(MODEL), Map.of(SETTINGS_KEY, settings.toJson(),
+                STANDARDIZATION_KEY, standardization(split)));
+        AtomicFiles.writeString(out.resolve(SUMMARY), summary(model, rows, status));
+        RunCharts.write(out, rows, model, split);
+        console.done(out, rows);
+    }
+
+    /** The feature transform of the training data, as {"means": […], "stds": […]}. */
+    private static String standardization(Split split) {
+        ObjectNode o = JSON.createObjectNode();
+        var t = split.standardization();
+        var means = o.putArray("means");
+        var stds = o.putArray("stds");
+        for (int i = 0; i < t.features(); i++) {
+            means.add(t.means()[i]);
+            stds.add(t.stds()[i]);
+        }
+        return o.toString();
+    }
+
+    private String summary(ResNet model, List<HistoryRow> rows, String status) throws IOException {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("status", status);
+        root.set("settings", JSON.readTree(settings.toJson()));
+        root.set("network", JSON.valueToTree(model.config()));
+        root.put("parameters", model.layout().size());
+        if (!rows.isEmpty()) {
+            HistoryRow last = rows.getLast();
+            ObjectNode fin = root.putObject("final");
+            fin.setAll(HistoryLog.json(last));
+            double best = rows.stream().mapToDouble(HistoryRow::validationAccuracy).filter(Double::isFinite).max()
+                    .orElse(Double.NaN);
+            if (Double.isFinite(best)) {
+                fin.put("best_validation_accuracy", best);
+            }
+            ObjectNode time = root.putObject("timing");
+            time.put("seconds", last.seconds());
+            time.put("iterations", rows.size());
+            time.put("seconds_per_iteration", last.seconds() / rows.size());
+        }
+        ObjectNode machine = root.putObject("machine");
+        machine.put("cores", Runtime.getRuntime().availableProcessors());
+        machine.put("cpu", Machine.cpuModel());
+        machine.put("java", Runtime.version().toString());
+        machine.put("kernels", kernels.name());
+        machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        return JSON.writeValueAsString(root) + "\n";
+    }
+
+    private static SafeTensors readCheckpoint(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("checkpoint " + file + " does not exist");
+        }
+        return SafeTensors.read(file);
+    }
+
+    /** The rows logged before the checkpoint, from the history next to it. */
+    private List<HistoryRow> earlierRows(Path checkpoint, int iterations) throws IOException {
+        Path csv = checkpoint.toAbsolutePath().getParent().resolve(HistoryLog.CSV);
+        if (!Files.exists(csv)) {
+            return List.of();
+        }
+        return HistoryLog.read(csv).stream().filter(r -> r.iteration() < iterations).toList();
+    }
+
+    /** Iterations done and seconds spent, as stored in a checkpoint's metadata. */
+    private record Progress(int iterations, double seconds) {
+        static Progress parse(String text, Path file) {
+            try {
+                String[] parts = text.split(" ");
+                return new Progress(Integer.parseInt(parts[0]), Double.parseDouble(parts[1]));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(file + ": the checkpoint's progress record is missing or corrupt");
+            }
+        }
+    }
+
+    /** Console output: a header, one line per iteration, a closing line. */
+    static final class Console {
+        private final PrintStream out;
+        /** A progress bar below the rows, redrawn in place: only when a person watches a terminal. */
+        private final boolean terminal;
+        private boolean barShown;
+
+        Console(PrintStream out) {
+            this.out = out;
+            java.io.Console c = System.console();
+            this.terminal = out == System.out && c != null && c.isTerminal();
+        }
+
+        void start(TrainSettings s, NetworkConfig c, int parameters, int trainSize, int validationSize,
+                Kernels kernels) {
+            out.printf(Locale.ROOT, "Training %s: %d residual layers, width %d, %s, %s, %d parameters; %d training and "
+                    + "%d validation examples; %s, %s kernels%n", s.example(), c.layers(), c.width(),
+                    c.activation().label(), c.precision().label(), parameters, trainSize, validationSize, s.optimizer(),
+                    kernels.name());
+            out.println(" iter     objective          loss        ‖grad‖      step  ls   train%    val%     time");
+        }
+
+        void row(HistoryRow r, int total) {
+            if (barShown) {
+                out.print("\r\033[2K");
+            }
+            out.printf(Locale.ROOT, "%5d  %12.6e  %12.6e  %10.4e  %8.2e  %2d  %6.2f  %6.2f  %7.2fs%n", r.iteration(),
+                    r.objective(), r.loss(), r.gradientNorm(), r.step(), r.lineSearchIterations(), r.trainAccuracy(),
+                    r.validationAccuracy(), r.seconds());
+            if (terminal && total > 0) {
+                int done = Math.min(r.iteration() + 1, total);
+                int filled = 40 * done / total;
+                double left = r.seconds() / done * (total - done);
+                out.printf(Locale.ROOT, "[%s%s] %d/%d, about %.0f s left", "#".repeat(filled), ".".repeat(40 - filled),
+                        done, total, left);
+                out.flush();
+                barShown = true;
+            }
+        }
+
+        void done(Path out, List<HistoryRow> rows) {
+            if (barShown) {
+                this.out.print("\r\033[2K");
+            }
+            this.out.println("Wrote " + out + ": history.csv, history.jsonl, summary.json, model.safetensors, "
+                    + "checkpoint.safetensors and the charts");
+        }
+    }
+
+    /** Facts about the machine for the summary. */
+    static final class Machine {
+        private Machine() {
+        }
+
+        static String cpuModel() {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                    if (line.startsWith("model name")) {
+                        return line.substring(line.indexOf(':') + 1).strip();
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // Not Linux, or not readable: the architecture alone will do.
+            }
+            return System.getProperty("os.arch");
+        }
+    }
+}

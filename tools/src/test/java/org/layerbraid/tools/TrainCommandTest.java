@@ -1,0 +1,141 @@
+package org.layerbraid.tools;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.layerbraid.mgrit.io.SafeTensors;
+
+/** The train and predict commands end to end, on small Peaks runs. */
+class TrainCommandTest {
+    @TempDir
+    Path dir;
+
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        return Main.execute(args, new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
+    }
+
+    private static final String[] SMALL = {"--layers", "4", "--train-size", "300", "--validation-size", "100"};
+
+    private String[] train(Path out, String... extra) {
+        String[] args = new String[SMALL.length + 3 + extra.length];
+        args[0] = "train";
+        System.arraycopy(SMALL, 0, args, 1, SMALL.length);
+        args[SMALL.length + 1] = "--out";
+        args[SMALL.length + 2] = out.toString();
+        System.arraycopy(extra, 0, args, SMALL.length + 3, extra.length);
+        return args;
+    }
+
+    @Test
+    void aRunWritesEveryOutput() throws IOException {
+        Path out = dir.resolve("run");
+        assertEquals(0, run(train(out, "--iterations", "6")), err.toString());
+        for (String f : List.of("history.csv", "history.jsonl", "summary.json", "model.safetensors",
+                "checkpoint.safetensors", "loss.png", "accuracy.png", "decision_map.png")) {
+            assertTrue(Files.size(out.resolve(f)) > 0, f);
+        }
+        List<String> csv = Files.readAllLines(out.resolve("history.csv"));
+        assertEquals("iteration,state_residual,adjoint_residual,objective,loss,gradient_norm,step,ls_iterations,"
+                + "train_accuracy,validation_accuracy,seconds", csv.getFirst());
+        assertEquals(7, csv.size(), "a header and six iterations");
+        assertEquals(6, Files.readAllLines(out.resolve("history.jsonl")).size());
+        JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+        assertEquals("completed", summary.get("status").asText());
+        assertEquals(4, summary.get("network").get("layers").asInt());
+        SafeTensors model = SafeTensors.read(out.resolve("model.safetensors"));
+        assertTrue(model.names().contains("layers.3.weight"));
+        assertEquals(0, run("predict", "--model", out.resolve("model.safetensors").toString(), "--out",
+                dir.resolve("p.csv").toString()), err.toString());
+        assertEquals(101, Files.readAllLines(dir.resolve("p.csv")).size());
+    }
+
+    @Test
+    void resumingGivesBitwiseTheSameRun() throws IOException {
+        for (String optimizer : List.of("lbfgs", "adam")) {
+            Path straight = dir.resolve("straight-" + optimizer);
+            Path split = dir.resolve("split-" + optimizer);
+            assertEquals(0, run(train(straight, "--iterations", "8", "--optimizer", optimizer, "--batch", "50")),
+                    err.toString());
+            assertEquals(0, run(train(split, "--iterations", "5", "--optimizer", optimizer, "--batch", "50")),
+                    err.toString());
+            assertEquals(0, run("train", "--resume", split.resolve("checkpoint.safetensors").toString(),
+                    "--iterations", "8"), err.toString());
+            double[] a = SafeTensors.read(straight.resolve("checkpoint.safetensors")).doubles("layers.2.weight");
+            double[] b = SafeTensors.read(split.resolve("checkpoint.safetensors")).doubles("layers.2.weight");
+            assertArrayEquals(a, b, optimizer + ": resumed weights must equal the uninterrupted run's bitwise");
+            assertEquals(objectives(straight), objectives(split), optimizer + ": the same objective at every iteration");
+        }
+    }
+
+    private static List<String> objectives(Path run) throws IOException {
+        return Files.readAllLines(run.resolve("history.csv")).stream().skip(1).map(l -> l.split(",")[3]).toList();
+    }
+
+    @Test
+    void badInputEndsWithOneLineAndWritesNothing() throws IOException {
+        Path out = dir.resolve("bad");
+        String[][] cases = {
+            {"train", "--layers", "0", "--out", out.toString()},
+            {"train", "--final-time", "-1", "--out", out.toString()},
+            {"train", "--gamma-tik", "-1e-3", "--out", out.toString()},
+            {"train", "--activation", "sigmoid", "--out", out.toString()},
+            {"train", "--optimizer", "newton", "--out", out.toString()},
+            {"train", "--precision", "fp16", "--out", out.toString()},
+            {"train", "--data", dir.resolve("missing.csv").toString(), "--out", out.toString()},
+            {"train", "--config", dir.resolve("missing.cfg").toString(), "--out", out.toString()},
+            {"train", "--resume", dir.resolve("missing.safetensors").toString()},
+            {"train", "--bogus"},
+        };
+        for (String[] args : cases) {
+            err.getBuffer().setLength(0);
+            int code = run(args);
+            String message = err.toString().strip();
+            assertTrue(code != 0, String.join(" ", args) + " must fail");
+            assertEquals(1, message.lines().count(), String.join(" ", args) + " → " + message);
+            assertFalse(message.contains("Exception"), message);
+        }
+        assertFalse(Files.exists(out), "nothing written for bad input");
+    }
+
+    @Test
+    void referenceConfigurationFilesAreRead() throws IOException {
+        Path cfg = dir.resolve("peaks.cfg");
+        Files.writeString(cfg, """
+                # reference style
+                ntraining = 200
+                nvalidation = 50
+                nchannels = 6
+                nlayers = 5
+                T = 1.0
+                activation = tanh
+                optim_maxiter = 3
+                braid_cfactor = 2
+                datafolder = ./
+                """);
+        Path out = dir.resolve("cfg");
+        assertEquals(0, run("train", "--config", cfg.toString(), "--out", out.toString()), err.toString());
+        assertTrue(err.toString().contains("ignored keys: braid_cfactor, datafolder"), err.toString());
+        JsonNode network = new ObjectMapper().readTree(out.resolve("summary.json").toFile()).get("network");
+        assertEquals(3, network.get("layers").asInt(), "nlayers counts the opening and classification layers");
+        assertEquals(6, network.get("width").asInt());
+        assertEquals("TANH", network.get("activation").asText());
+        Files.writeString(cfg, "nchannels = eight\n");
+        err.getBuffer().setLength(0);
+        assertEquals(1, run("train", "--config", cfg.toString(), "--out", out.toString()));
+        assertTrue(err.toString().contains("line 1: nchannels = 'eight' is not an integer"), err.toString());
+    }
+}
