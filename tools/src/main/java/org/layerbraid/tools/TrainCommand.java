@@ -92,6 +92,8 @@ public final class TrainCommand implements Callable<Integer> {
     double initialStep;
     @Option(names = "--gtol", defaultValue = "1e-4", description = "Stop when ‖grad‖ < gtol (default ${DEFAULT-VALUE}).")
     double gtol;
+    @Option(names = "--threads", defaultValue = "1", description = "Threads sharing each batch (data-parallel, same results for any count) (default ${DEFAULT-VALUE}).")
+    int threads;
     @Option(names = "--seed", defaultValue = "1", description = "Seed of data generation, initialisation and shuffling (default ${DEFAULT-VALUE}).")
     long seed;
 
@@ -101,7 +103,7 @@ public final class TrainCommand implements Callable<Integer> {
     int checkpointEvery;
     @Option(names = "--config", paramLabel = "FILE", description = "Reference-style key = value configuration (.cfg); command-line options win.")
     Path config;
-    @Option(names = "--resume", paramLabel = "CHECKPOINT", description = "Continue the run saved in this checkpoint; only --iterations, --checkpoint-every and --out may change.")
+    @Option(names = "--resume", paramLabel = "CHECKPOINT", description = "Continue the run saved in this checkpoint; only --iterations, --checkpoint-every, --threads and --out may change.")
     Path resume;
 
     /** Options that describe the run itself and so cannot change on --resume. */
@@ -124,7 +126,8 @@ public final class TrainCommand implements Callable<Integer> {
             }
             TrainSettings saved = TrainingRun.settingsOf(resume);
             settings = copyWith(saved, given("--iterations") ? iterations : saved.iterations(),
-                    given("--checkpoint-every") ? checkpointEvery : saved.checkpointEvery());
+                    given("--checkpoint-every") ? checkpointEvery : saved.checkpointEvery(),
+                    given("--threads") ? threads : saved.threads());
             folder = out != null ? out : resume.toAbsolutePath().getParent();
         } else {
             if (config != null) {
@@ -165,7 +168,7 @@ public final class TrainCommand implements Callable<Integer> {
                 limit, layers, width, finalTime, Activation.parse(activation), dense, scalarBias, gammaTik, gammaDdt,
                 gammaClass, Precision.parse(precision), kind, openingScale(), initScale, classifierScale(),
                 optimizer.toLowerCase(Locale.ROOT), iterations, batch, learningRate, momentum, lbfgsMemory,
-                lsMaxIterations, lsFactor, initialStep, gtol, seed, checkpointEvery);
+                lsMaxIterations, lsFactor, initialStep, gtol, seed, checkpointEvery, threads);
     }
 
     // Per-group initial scales come from a configuration file only; the command line sets one scale for all.
@@ -180,13 +183,13 @@ public final class TrainCommand implements Callable<Integer> {
         return classifierScaleFromConfig != null && !given("--init-scale") ? classifierScaleFromConfig : initScale;
     }
 
-    private static TrainSettings copyWith(TrainSettings s, int iterations, int checkpointEvery) {
+    private static TrainSettings copyWith(TrainSettings s, int iterations, int checkpointEvery, int threads) {
         return new TrainSettings(s.example(), s.data(), s.labelColumn(), s.validationFraction(), s.trainSize(),
                 s.validationSize(), s.fashionMnistDir(), s.limit(), s.layers(), s.width(), s.finalTime(),
                 s.activation(), s.denseOpening(), s.scalarBias(), s.gammaTik(), s.gammaDdt(), s.gammaClass(),
                 s.precision(), s.init(), s.initOpening(), s.initLayers(), s.initClassifier(), s.optimizer(), iterations,
                 s.batch(), s.learningRate(), s.momentum(), s.lbfgsMemory(), s.lsMaxIterations(), s.lsFactor(),
-                s.initialStep(), s.gtol(), s.seed(), checkpointEvery);
+                s.initialStep(), s.gtol(), s.seed(), checkpointEvery, threads);
     }
 
     /** Takes the keys of a reference .cfg that apply, where the command line did not set the option. */

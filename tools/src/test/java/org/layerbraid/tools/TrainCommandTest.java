@@ -138,4 +138,55 @@ class TrainCommandTest {
         assertEquals(1, run("train", "--config", cfg.toString(), "--out", out.toString()));
         assertTrue(err.toString().contains("line 1: nchannels = 'eight' is not an integer"), err.toString());
     }
+
+    @Test
+    void threadsShareTheBatchWithoutChangingAnyBit() throws IOException {
+        Path one = dir.resolve("one");
+        Path two = dir.resolve("two");
+        String[] size = {"--iterations", "5"};
+        assertEquals(0, run(train(one, size)), err.toString());
+        assertEquals(0, run(train(two, concat(size, "--threads", "2"))), err.toString());
+        assertEquals(objectives(one), objectives(two));
+        assertArrayEquals(SafeTensors.read(one.resolve("model.safetensors")).doubles("layers.1.weight"),
+                SafeTensors.read(two.resolve("model.safetensors")).doubles("layers.1.weight"));
+    }
+
+    @Test
+    void aDivergingRunStopsAndKeepsItsLastGoodCheckpoint() throws IOException {
+        Path out = dir.resolve("diverge");
+        err.getBuffer().setLength(0);
+        int code = run(train(out, "--optimizer", "sgd", "--learning-rate", "1e150", "--momentum", "0",
+                "--iterations", "30", "--checkpoint-every", "1", "--init", "normal", "--init-scale", "1"));
+        String message = err.toString().strip();
+        assertEquals(1, code, message);
+        assertEquals(1, message.lines().count(), message);
+        assertTrue(message.contains("the objective became") && message.contains("last good checkpoint"), message);
+        assertTrue(Files.exists(out.resolve("history.csv")));
+        assertFalse(Files.exists(out.resolve("model.safetensors")), "no model from a diverged run");
+    }
+
+    @Test
+    void aCorruptOrForeignCheckpointIsRefusedInOneLine() throws IOException {
+        Path broken = dir.resolve("broken.safetensors");
+        Files.write(broken, new byte[] {1, 2, 3});
+        err.getBuffer().setLength(0);
+        assertEquals(1, run("train", "--resume", broken.toString()));
+        assertTrue(err.toString().contains(broken.toString()), err.toString());
+        assertEquals(1, err.toString().strip().lines().count(), err.toString());
+        Path out = dir.resolve("m");
+        assertEquals(0, run(train(out, "--iterations", "1")), err.toString());
+        err.getBuffer().setLength(0);
+        assertEquals(1, run("train", "--resume", out.resolve("model.safetensors").toString()));
+        assertTrue(err.toString().contains("not a LayerBraid checkpoint"), err.toString());
+        err.getBuffer().setLength(0);
+        assertEquals(2, run("train", "--resume", out.resolve("checkpoint.safetensors").toString(), "--layers", "9"));
+        assertTrue(err.toString().contains("cannot change: --layers"), err.toString());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = new String[a.length + b.length];
+        System.arraycopy(a, 0, out, 0, a.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
 }

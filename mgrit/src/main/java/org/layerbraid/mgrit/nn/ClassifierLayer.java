@@ -5,43 +5,52 @@ import org.layerbraid.vecmath.Matrix;
 import org.layerbraid.vecmath.TensorArena;
 
 /**
- * The classifier {@code W u_N + μ} with the mean softmax cross-entropy over the batch, its predictions, and
- * the adjoint {@code λ_N = Wᵀ ∂loss/∂logits} with the classifier's gradient.
+ * The classifier {@code W u_N + μ} with softmax cross-entropy for one slice of the batch (columns
+ * {@code first …}), its predictions, and the adjoint {@code λ_N = Wᵀ ∂loss/∂logits} with the classifier's
+ * gradient.
  */
 final class ClassifierLayer {
     private final Kernels kernels;
     private final int[] labels;
+    private final int first;
+    private final Matrix uN;
     private final Matrix logits;
     private final Matrix dLogits;
     private final int[] predictions;
 
-    ClassifierLayer(Kernels kernels, NetworkConfig config, int[] labels, TensorArena arena) {
-        for (int i = 0; i < labels.length; i++) {
-            if (labels[i] < 0 || labels[i] >= config.classes()) {
-                throw new IllegalArgumentException("label " + labels[i] + " of example " + i + " is not in [0, "
-                        + config.classes() + ")");
-            }
-        }
+    /**
+     * @param labels      the whole batch's labels (read at evaluation time: a minibatch loader may refill them)
+     * @param first       the slice's first column in the batch
+     * @param uN          width × slice, the slice's view of the last state
+     * @param predictions the whole batch's predictions, written for the slice's columns
+     */
+    ClassifierLayer(Kernels kernels, NetworkConfig config, int[] labels, int first, Matrix uN, int[] predictions,
+            TensorArena arena) {
         this.kernels = kernels;
         this.labels = labels;
-        this.logits = arena.matrix(config.precision(), config.classes(), labels.length);
-        this.dLogits = arena.matrix(config.precision(), config.classes(), labels.length);
-        this.predictions = new int[labels.length];
+        this.first = first;
+        this.uN = uN;
+        this.logits = arena.matrix(config.precision(), config.classes(), uN.cols());
+        this.dLogits = arena.matrix(config.precision(), config.classes(), uN.cols());
+        this.predictions = predictions;
     }
 
-    /** The mean loss; also keeps ∂loss/∂logits when {@code gradient} is set, and the predictions. */
-    double forward(Parameters p, Matrix uN, boolean gradient) {
+    /**
+     * The summed loss of the slice; keeps {@code gradScale · ∂loss/∂logits} when {@code gradient} is set
+     * (gradScale = 1 / batch for the mean loss), and the predictions.
+     */
+    double forward(Parameters p, boolean gradient, double gradScale) {
         kernels.gemm(false, false, 1, p.classifierWeights(), uN, 0, logits);
         kernels.addBias(p.classifierBias(), logits);
-        double sum = kernels.softmaxCrossEntropy(logits, labels, 0, 1.0 / labels.length, gradient ? dLogits : null);
-        kernels.argmax(logits, predictions, 0);
-        return sum / labels.length;
+        double sum = kernels.softmaxCrossEntropy(logits, labels, first, gradScale, gradient ? dLogits : null);
+        kernels.argmax(logits, predictions, first);
+        return sum;
     }
 
-    /** Examples whose prediction (at the last forward) equals the label. */
+    /** Examples of the slice predicted correctly at the last forward. */
     int correct() {
         int n = 0;
-        for (int i = 0; i < labels.length; i++) {
+        for (int i = first; i < first + uN.cols(); i++) {
             if (predictions[i] == labels[i]) {
                 n++;
             }
@@ -49,13 +58,8 @@ final class ClassifierLayer {
         return n;
     }
 
-    /** The predicted class of each example at the last forward (shared array: copy to keep). */
-    int[] predictions() {
-        return predictions;
-    }
-
-    /** Adds the classifier's gradient and writes λ_N; needs a forward with {@code gradient} set. */
-    void backward(Parameters p, Parameters gradient, Matrix uN, Matrix lambdaN) {
+    /** Adds the classifier's gradient and writes λ_N (width × slice); needs a forward with gradient set. */
+    void backward(Parameters p, Parameters gradient, Matrix lambdaN) {
         kernels.weightGradient(dLogits, uN, gradient.classifierWeights());
         kernels.rowSums(dLogits, gradient.classifierBias());
         kernels.gemm(true, false, 1, p.classifierWeights(), dLogits, 0, lambdaN);

@@ -4,15 +4,21 @@ import org.layerbraid.vecmath.Kernels;
 import org.layerbraid.vecmath.Matrix;
 import org.layerbraid.vecmath.TensorArena;
 
-/** u₀ from the inputs: {@code σ(W₀ y + b₀)} (keeping the pre-activation for the gradient) or zero-padding. */
+/**
+ * u₀ from the inputs for one slice of the batch: {@code σ(W₀ y + b₀)} (keeping the pre-activation for the
+ * gradient) or zero-padding.
+ */
 final class OpeningLayer {
     private final Kernels kernels;
     private final NetworkConfig config;
     private final Matrix inputs;
+    private final Matrix u0;
+    private final Matrix paddedRows;
     private final Matrix z;
     private final Matrix g;
 
-    OpeningLayer(Kernels kernels, NetworkConfig config, Matrix inputs, TensorArena arena) {
+    /** @param inputs features × slice; @param u0 width × slice, the slice's view of the first state */
+    OpeningLayer(Kernels kernels, NetworkConfig config, Matrix inputs, Matrix u0, TensorArena arena) {
         if (inputs.rows() != config.features()) {
             throw new IllegalArgumentException("the network takes " + config.features() + " features, the data has "
                     + inputs.rows());
@@ -20,15 +26,17 @@ final class OpeningLayer {
         this.kernels = kernels;
         this.config = config;
         this.inputs = inputs;
+        this.u0 = u0;
         boolean dense = config.opening() == NetworkConfig.Opening.DENSE;
+        this.paddedRows = dense ? null : u0.rowRange(0, config.features());
         this.z = dense ? arena.matrix(config.precision(), config.width(), inputs.cols()) : null;
         this.g = dense ? arena.matrix(config.precision(), config.width(), inputs.cols()) : null;
     }
 
-    void forward(Parameters p, Matrix u0) {
+    void forward(Parameters p) {
         if (z == null) {
             kernels.fill(u0, 0);
-            kernels.copy(inputs, u0.rowRange(0, config.features()));
+            kernels.copy(inputs, paddedRows);
             return;
         }
         kernels.gemm(false, false, 1, p.openingWeights(), inputs, 0, z);
@@ -36,7 +44,7 @@ final class OpeningLayer {
         kernels.activate(config.activation(), z, u0);
     }
 
-    /** Adds the opening layer's parameter gradient for the adjoint λ₀ of u₀. */
+    /** Adds the opening layer's parameter gradient for the adjoint λ₀ (width × slice) of u₀. */
     void backward(Parameters gradient, Matrix lambda0) {
         if (z == null) {
             return;

@@ -1,48 +1,140 @@
 package org.layerbraid.mgrit.nn;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.layerbraid.vecmath.Kernels;
 import org.layerbraid.vecmath.Matrix;
 import org.layerbraid.vecmath.TensorArena;
 
 /**
- * Exact layer-serial evaluation of the mean loss and its gradient on one batch: forward propagation
- * through the opening layer and N residual steps storing every state and pre-activation, the classifier,
- * then the adjoint backwards through the same steps (backpropagation). Owns its workspace (states for all
- * N + 1 layers): make one per batch and reuse it.
+ * Exact layer-serial evaluation of the mean loss and its gradient on one batch: forward propagation through
+ * the opening layer and N residual steps storing every state and pre-activation, the classifier, then the
+ * adjoint backwards through the same steps (backpropagation).
+ * <p>
+ * The batch is cut into fixed slices of {@link #SLICE} columns. Each slice goes through all layers on its
+ * own and adds its gradient to a partial of its own; the partials are then summed in slice order. With
+ * {@code threads > 1} the slices are shared out between threads (data parallelism over the batch), and
+ * because the cut and the order of the sums never depend on the number of threads, neither do the results:
+ * they are bitwise the same for any thread count. Owns its workspace (states for all N + 1 layers): make
+ * one per batch and reuse it; close it to free the memory and the threads.
  */
 public final class SerialEvaluator implements AutoCloseable {
+    /** Columns per slice: a multiple of every column alignment, small enough to share 2–4 threads' work. */
+    static final int SLICE = 256;
+
     private final Kernels kernels;
     private final NetworkConfig config;
     private final TensorArena arena;
-    private final OpeningLayer opening;
-    private final ClassifierLayer classifier;
-    private final ResNetPropagator propagator;
     private final Matrix[] states;
     private final Matrix[] preActivations;
-    private final Matrix lambda;
-    private final Matrix lambdaPrev;
+    private final int[] predictions;
+    private final Slice[] slices;
+    private final Matrix[] lambdaMatrices;
+    private final int batch;
+    private final int threads;
+    private final ExecutorService pool;
+    private final List<Future<?>> pending = new ArrayList<>();
 
+    /** One slice of the batch and everything it writes. */
+    private final class Slice {
+        final int c0;
+        final int c1;
+        final OpeningLayer opening;
+        final ClassifierLayer classifier;
+        final ResNetPropagator propagator;
+        final Matrix[] lambda;
+        final Parameters partial;
+        double loss;
+        int correct;
+
+        Slice(int c0, int c1, Batch b, Matrix[] lambdaFull, Matrix g, Matrix zScratch, ParameterLayout layout) {
+            this.c0 = c0;
+            this.c1 = c1;
+            this.opening = new OpeningLayer(kernels, config, b.inputs().columns(c0, c1), states[0].columns(c0, c1),
+                    arena);
+            this.classifier = new ClassifierLayer(kernels, config, b.labels(), c0,
+                    states[config.layers()].columns(c0, c1), predictions, arena);
+            this.propagator = new ResNetPropagator(kernels, config, g, zScratch);
+            this.lambda = new Matrix[] {lambdaFull[0].columns(c0, c1), lambdaFull[1].columns(c0, c1)};
+            this.partial = layout.views(arena.vector(config.precision(), layout.size()));
+            propagator.accumulateInto(partial);
+        }
+
+        void run(Parameters p, boolean gradient) {
+            propagator.use(p);
+            opening.forward(p);
+            double h = config.h();
+            for (int n = 0; n < config.layers(); n++) {
+                // Pre-activations are kept only for the adjoint; value-only passes (line search) skip them.
+                propagator.step(n, h, states[n], states[n + 1], gradient ? preActivations[n] : null, c0, c1);
+            }
+            loss = classifier.forward(p, gradient, 1.0 / batch);
+            correct = classifier.correct();
+            if (!gradient) {
+                return;
+            }
+            kernels.fill(partial.flat(), 0);
+            classifier.backward(p, partial, lambda[0]);
+            int current = 0;
+            for (int n = config.layers() - 1; n >= 0; n--) {
+                propagator.adjointStep(n, h, states[n], preActivations[n], lambdaFull(current), lambdaFull(1 - current),
+                        true, c0, c1);
+                current = 1 - current;
+            }
+            opening.backward(partial, lambda[current]);
+        }
+    }
+
+    private Matrix lambdaFull(int i) {
+        return lambdaMatrices[i];
+    }
+
+    /** A single-threaded evaluator. */
     public SerialEvaluator(Kernels kernels, NetworkConfig config, Batch batch) {
+        this(kernels, config, batch, 1);
+    }
+
+    /** An evaluator sharing the batch's slices between {@code threads} threads (1 … 256). */
+    public SerialEvaluator(Kernels kernels, NetworkConfig config, Batch batch, int threads) {
+        if (threads < 1 || threads > 256) {
+            throw new IllegalArgumentException("threads must be between 1 and 256, got " + threads);
+        }
         this.kernels = kernels;
         this.config = config;
+        this.batch = batch.size();
         this.arena = new TensorArena("serial evaluation");
         try {
             int w = config.width();
-            int n = batch.size();
             var p = config.precision();
-            this.opening = new OpeningLayer(kernels, config, batch.inputs(), arena);
-            this.classifier = new ClassifierLayer(kernels, config, batch.labels(), arena);
-            this.propagator = new ResNetPropagator(kernels, config, arena.matrix(p, w, n), arena.matrix(p, w, n));
             this.states = new Matrix[config.layers() + 1];
             this.preActivations = new Matrix[config.layers()];
             for (int i = 0; i <= config.layers(); i++) {
-                states[i] = arena.matrix(p, w, n);
+                states[i] = arena.matrix(p, w, this.batch);
                 if (i < config.layers()) {
-                    preActivations[i] = arena.matrix(p, w, n);
+                    preActivations[i] = arena.matrix(p, w, this.batch);
                 }
             }
-            this.lambda = arena.matrix(p, w, n);
-            this.lambdaPrev = arena.matrix(p, w, n);
+            this.predictions = new int[this.batch];
+            this.lambdaMatrices = new Matrix[] {arena.matrix(p, w, this.batch), arena.matrix(p, w, this.batch)};
+            Matrix g = arena.matrix(p, w, this.batch);
+            Matrix zScratch = arena.matrix(p, w, this.batch);
+            ParameterLayout layout = new ParameterLayout(config);
+            int count = (this.batch + SLICE - 1) / SLICE;
+            this.slices = new Slice[count];
+            for (int s = 0; s < count; s++) {
+                slices[s] = new Slice(s * SLICE, Math.min((s + 1) * SLICE, this.batch), batch, lambdaMatrices, g,
+                        zScratch, layout);
+            }
+            this.threads = Math.min(threads, count);
+            this.pool = this.threads > 1 ? Executors.newFixedThreadPool(this.threads - 1, r -> {
+                Thread t = new Thread(r, "layerbraid-batch");
+                t.setDaemon(true);
+                return t;
+            }) : null;
         } catch (RuntimeException | Error e) {
             arena.close();
             throw e;
@@ -51,37 +143,40 @@ public final class SerialEvaluator implements AutoCloseable {
 
     /** The mean loss at p (forward only). */
     public double loss(Parameters p) {
-        return forward(p, false);
+        evaluate(p, false);
+        return totalLoss();
     }
 
     /** The mean loss at p; {@code gradient} is overwritten with its gradient (data term only). */
     public double lossAndGradient(Parameters p, Parameters gradient) {
-        double loss = forward(p, true);
-        kernels.fill(gradient.flat(), 0);
-        propagator.accumulateInto(gradient);
-        int last = config.layers();
-        classifier.backward(p, gradient, states[last], lambda);
-        Matrix current = lambda;
-        Matrix previous = lambdaPrev;
-        double h = config.h();
-        for (int n = last - 1; n >= 0; n--) {
-            propagator.adjointStep(n, h, states[n], preActivations[n], current, previous, true, 0, current.cols());
-            Matrix t = current;
-            current = previous;
-            previous = t;
+        evaluate(p, true);
+        kernels.copy(slices[0].partial.flat(), gradient.flat());
+        for (int s = 1; s < slices.length; s++) {
+            kernels.axpby(1, slices[s].partial.flat(), 1, gradient.flat());
         }
-        opening.backward(gradient, current);
-        return loss;
+        return totalLoss();
+    }
+
+    private double totalLoss() {
+        double sum = 0;
+        for (Slice s : slices) {
+            sum += s.loss;
+        }
+        return sum / batch;
     }
 
     /** Correctly classified examples at the last evaluation. */
     public int correct() {
-        return classifier.correct();
+        int n = 0;
+        for (Slice s : slices) {
+            n += s.correct;
+        }
+        return n;
     }
 
     /** Predicted class per example at the last evaluation (shared array: copy to keep). */
     public int[] predictions() {
-        return classifier.predictions();
+        return predictions;
     }
 
     /** The state after layer n (0 = after the opening layer) at the last evaluation. */
@@ -89,20 +184,53 @@ public final class SerialEvaluator implements AutoCloseable {
         return states[n];
     }
 
-    private double forward(Parameters p, boolean gradient) {
-        propagator.use(p);
-        opening.forward(p, states[0]);
-        double h = config.h();
-        int cols = states[0].cols();
-        for (int n = 0; n < config.layers(); n++) {
-            // Pre-activations are kept only for the adjoint; value-only passes (line search) skip them.
-            propagator.step(n, h, states[n], states[n + 1], gradient ? preActivations[n] : null, 0, cols);
+    /** Runs every slice: contiguous runs of slices per thread, the caller taking the first. */
+    private void evaluate(Parameters p, boolean gradient) {
+        for (int t = 1; t < threads; t++) {
+            int from = t * slices.length / threads;
+            int to = (t + 1) * slices.length / threads;
+            pending.add(pool.submit(() -> runSlices(p, gradient, from, to)));
         }
-        return classifier.forward(p, states[config.layers()], gradient);
+        try {
+            runSlices(p, gradient, 0, slices.length / threads);
+        } finally {
+            awaitPending();
+        }
+    }
+
+    private void runSlices(Parameters p, boolean gradient, int from, int to) {
+        for (int s = from; s < to; s++) {
+            slices[s].run(p, gradient);
+        }
+    }
+
+    private void awaitPending() {
+        RuntimeException failure = null;
+        for (Future<?> f : pending) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (failure == null) {
+                    failure = cause instanceof RuntimeException r ? r
+                            : new IllegalStateException("a batch thread failed: " + cause, cause);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure = new IllegalStateException("interrupted while waiting for the batch threads", e);
+            }
+        }
+        pending.clear();
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     @Override
     public void close() {
+        if (pool != null) {
+            pool.shutdownNow();
+        }
         arena.close();
     }
 }

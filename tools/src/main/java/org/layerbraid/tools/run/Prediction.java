@@ -66,7 +66,8 @@ public final class Prediction {
                     continue;
                 }
                 Batch batch = new Batch(d.toMatrix(arena, model.config().precision()), d.labels());
-                try (SerialEvaluator evaluator = new SerialEvaluator(Kernels.defaults(), model.config(), batch)) {
+                try (SerialEvaluator evaluator = new SerialEvaluator(Kernels.defaults(), model.config(), batch,
+                        Runtime.getRuntime().availableProcessors())) {
                     evaluator.loss(model.parameters());
                     int[] predicted = evaluator.predictions();
                     for (int i = 0; i < d.size(); i++) {

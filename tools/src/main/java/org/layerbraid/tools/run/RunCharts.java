@@ -41,7 +41,7 @@ final class RunCharts {
             try (TensorArena arena = new TensorArena("decision map")) {
                 Matrix inputs = arena.matrix(model.config().precision(), 2, size);
                 try (SerialEvaluator evaluator = new SerialEvaluator(Kernels.defaults(), model.config(),
-                        new Batch(inputs, new int[size]))) {
+                        new Batch(inputs, new int[size]), Runtime.getRuntime().availableProcessors())) {
                     for (int from = 0; from < n; from += size) {
                         int count = Math.min(size, n - from);
                         for (int i = 0; i < size; i++) {

@@ -14,6 +14,7 @@ import org.layerbraid.vecmath.Precision;
  * @param example          peaks, fashion-mnist or csv
  * @param batch            0 for full batch (L-BFGS, gradient descent); the minibatch size for sgd and adam
  * @param iterations       optimisation iterations (epochs for sgd and adam)
+ * @param threads          threads sharing each batch (data parallelism); results do not depend on it
  */
 public record TrainSettings(String example, Path data, String labelColumn, double validationFraction,
         int trainSize, int validationSize, Path fashionMnistDir, int limit,
@@ -21,7 +22,8 @@ public record TrainSettings(String example, Path data, String labelColumn, doubl
         double gammaTik, double gammaDdt, double gammaClass, Precision precision,
         Initialization.Kind init, double initOpening, double initLayers, double initClassifier,
         String optimizer, int iterations, int batch, double learningRate, double momentum, int lbfgsMemory,
-        int lsMaxIterations, double lsFactor, double initialStep, double gtol, long seed, int checkpointEvery) {
+        int lsMaxIterations, double lsFactor, double initialStep, double gtol, long seed, int checkpointEvery,
+        int threads) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
@@ -45,6 +47,9 @@ public record TrainSettings(String example, Path data, String labelColumn, doubl
         atLeast("--checkpoint-every", checkpointEvery, 0);
         atLeast("--batch", batch, 0);
         atLeast("--limit", limit, 0);
+        if (threads < 1 || threads > 256) {
+            throw new IllegalArgumentException("--threads must be between 1 and 256, got " + threads);
+        }
         if (example.equals("peaks")) {
             atLeast("--train-size", trainSize, 5);
             atLeast("--validation-size", validationSize, 0);
@@ -83,7 +88,7 @@ public record TrainSettings(String example, Path data, String labelColumn, doubl
                 fashionMnistDir, limit, layers, width, finalTime, activation, denseOpening, scalarBias, gammaTik,
                 gammaDdt, gammaClass, precision, init, initOpening, initLayers, initClassifier, optimizer, iterations,
                 batch, learningRate, momentum, lbfgsMemory, lsMaxIterations, lsFactor, initialStep, gtol, seed,
-                checkpointEvery);
+                checkpointEvery, threads);
     }
 
     /** Whether the optimiser works on minibatches. */

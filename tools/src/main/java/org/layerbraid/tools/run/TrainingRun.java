@@ -62,9 +62,9 @@ public final class TrainingRun {
     public static TrainSettings settingsOf(Path checkpoint) throws IOException {
         SafeTensors file = readCheckpoint(checkpoint);
         String json = file.metadata().get(SETTINGS_KEY);
-        if (json == null) {
-            throw new IllegalArgumentException(checkpoint + " is not a LayerBraid checkpoint (no training settings in "
-                    + "its metadata; a model file cannot be resumed)");
+        if (json == null || !file.metadata().containsKey(PROGRESS_KEY)) {
+            throw new IllegalArgumentException(checkpoint + " is not a LayerBraid checkpoint (a model file cannot be "
+                    + "resumed: use the checkpoint.safetensors of its run)");
         }
         return TrainSettings.fromJson(json);
     }
@@ -101,7 +101,7 @@ public final class TrainingRun {
                     : new Batch(validation.toMatrix(data, config.precision()), validation.labels());
             try (HistoryLog history = new HistoryLog(out, earlier);
                     SerialEvaluator validator = validationBatch == null ? null
-                            : new SerialEvaluator(kernels, config, validationBatch)) {
+                            : new SerialEvaluator(kernels, config, validationBatch, settings.threads())) {
                 FullBatchTrainer.Validation accuracy = x -> {
                     if (validator == null) {
                         return Double.NaN;
@@ -129,7 +129,7 @@ public final class TrainingRun {
         }
         LineSearch lineSearch = new LineSearch(kernels, settings.initialStep(), settings.lsFactor(), 1e-4,
                 settings.lsMaxIterations());
-        try (SerialEvaluator evaluator = new SerialEvaluator(kernels, config, batch);
+        try (SerialEvaluator evaluator = new SerialEvaluator(kernels, config, batch, settings.threads());
                 FullBatchTrainer trainer = new FullBatchTrainer(kernels,
                         new NetworkObjective(model.layout(), evaluator, new Regularization(kernels, config, data)),
                         model.flat(), lbfgs, lineSearch, settings.gtol(), batch.size())) {
@@ -172,7 +172,7 @@ public final class TrainingRun {
                 : MinibatchTrainer.Method.ADAM;
         var hyper = new MinibatchTrainer.Settings(method, settings.learningRate(), settings.momentum(), 0.9, 0.999,
                 1e-8, size, settings.seed());
-        try (SerialEvaluator evaluator = new SerialEvaluator(kernels, config, batch);
+        try (SerialEvaluator evaluator = new SerialEvaluator(kernels, config, batch, settings.threads());
                 MinibatchTrainer trainer = new MinibatchTrainer(kernels,
                         new NetworkObjective(model.layout(), evaluator, new Regularization(kernels, config, data)),
                         loader, model.flat(), hyper, train.size())) {
@@ -327,6 +327,9 @@ public final class TrainingRun {
                     + "%d validation examples; %s, %s kernels%n", s.example(), c.layers(), c.width(),
                     c.activation().label(), c.precision().label(), parameters, trainSize, validationSize, s.optimizer(),
                     kernels.name());
+            if (s.threads() > 1) {
+                out.println("Data-parallel over the batch on " + s.threads() + " threads (results are the same as on one).");
+            }
             out.println(" iter     objective          loss        ‖grad‖      step  ls   train%    val%     time");
         }
 
