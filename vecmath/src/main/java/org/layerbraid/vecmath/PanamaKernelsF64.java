@@ -462,19 +462,55 @@ final class PanamaKernelsF64 implements KernelsF64 {
         double[] tiles = s.tile(4 * w * TILE);
         int zBase = w * TILE, gBase = 2 * w * TILE, tmpBase = 3 * w * TILE;
         double[] acc = s.acc;
+        // Per-row vector sums of g for db, added up in lane order at the end.
+        double[] biasSums = s.bias(w * L);
+        java.util.Arrays.fill(biasSums, 0, w * L, 0);
         DoubleVector hv = DoubleVector.broadcast(S, h);
+        boolean piecewise = act != Activation.TANH;
         for (int c = c0; c < c1; c += TILE) {
             int count = Math.min(TILE, c1 - c);
+            boolean full = count == TILE;
             loadTile(lambda, c, count, tiles, 0);
-            loadTile(z, c, count, tiles, zBase);
-            applyInto(act, true, tiles, zBase, tiles, gBase, tiles, tmpBase, w * TILE);
-            for (int i = 0; i < w; i++) {
-                for (int x = 0; x < TILE; x += L) {
-                    DoubleVector lv = DoubleVector.fromArray(S, tiles, i * TILE + x);
-                    hv.mul(DoubleVector.fromArray(S, tiles, gBase + i * TILE + x)).mul(lv)
-                            .intoArray(tiles, gBase + i * TILE + x);
+            if (piecewise) {
+                // σ', g = h·σ'·λ, stored, and summed for db: one pass. A partial tile reads z from a staged
+                // copy and writes g through one, so every column runs the same operations.
+                if (!full) {
+                    loadTile(z, c, count, tiles, zBase);
                 }
-                storeRow(tiles, gBase + i * TILE, g, i, c, count, TILE);
+                for (int i = 0; i < w; i++) {
+                    DoubleVector rowSum = DoubleVector.fromArray(S, biasSums, i * L);
+                    for (int x = 0; x < TILE; x += L) {
+                        DoubleVector zv = full
+                                ? DoubleVector.fromMemorySegment(S, z.segment(), offset(z, i, c + x), NATIVE)
+                                : DoubleVector.fromArray(S, tiles, zBase + i * TILE + x);
+                        DoubleVector lv = DoubleVector.fromArray(S, tiles, i * TILE + x);
+                        DoubleVector gv = hv.mul(piecewise(act, true, zv)).mul(lv);
+                        gv.intoArray(tiles, gBase + i * TILE + x);
+                        if (full) {
+                            gv.intoMemorySegment(g.segment(), offset(g, i, c + x), NATIVE);
+                        }
+                        rowSum = rowSum.add(gv);
+                    }
+                    rowSum.intoArray(biasSums, i * L);
+                    if (!full) {
+                        storeRow(tiles, gBase + i * TILE, g, i, c, count, TILE);
+                    }
+                }
+            } else {
+                // tanh works on whole arrays (its exp has loops of its own).
+                loadTile(z, c, count, tiles, zBase);
+                applyInto(act, true, tiles, zBase, tiles, gBase, tiles, tmpBase, w * TILE);
+                for (int i = 0; i < w; i++) {
+                    DoubleVector rowSum = DoubleVector.fromArray(S, biasSums, i * L);
+                    for (int x = 0; x < TILE; x += L) {
+                        DoubleVector lv = DoubleVector.fromArray(S, tiles, i * TILE + x);
+                        DoubleVector gv = hv.mul(DoubleVector.fromArray(S, tiles, gBase + i * TILE + x)).mul(lv);
+                        gv.intoArray(tiles, gBase + i * TILE + x);
+                        rowSum = rowSum.add(gv);
+                    }
+                    rowSum.intoArray(biasSums, i * L);
+                    storeRow(tiles, gBase + i * TILE, g, i, c, count, TILE);
+                }
             }
             for (int p = 0; p < panels; p++) {
                 multiplyPanel(kt, p * w * MR, tiles, gBase, w, acc);
@@ -482,10 +518,17 @@ final class PanamaKernelsF64 implements KernelsF64 {
                 for (int r = 0; r < rows; r++) {
                     int i = p * MR + r;
                     for (int x = 0; x < TILE; x += L) {
-                        DoubleVector.fromArray(S, tiles, i * TILE + x).add(DoubleVector.fromArray(S, acc, r * TILE + x))
-                                .intoArray(acc, r * TILE + x);
+                        DoubleVector out = DoubleVector.fromArray(S, tiles, i * TILE + x)
+                                .add(DoubleVector.fromArray(S, acc, r * TILE + x));
+                        if (full) {
+                            out.intoMemorySegment(lambdaPrev.segment(), offset(lambdaPrev, i, c + x), NATIVE);
+                        } else {
+                            out.intoArray(acc, r * TILE + x);
+                        }
                     }
-                    storeRow(acc, r * TILE, lambdaPrev, i, c, count, TILE);
+                    if (!full) {
+                        storeRow(acc, r * TILE, lambdaPrev, i, c, count, TILE);
+                    }
                 }
             }
         }
@@ -493,7 +536,10 @@ final class PanamaKernelsF64 implements KernelsF64 {
             weightGradient(g, u, dk, c0, c1);
         }
         if (db != null) {
-            rowSums(g, db, c0, c1);
+            for (int i = 0; i < w; i++) {
+                int r = db.rows() == 1 ? 0 : i;
+                ScalarKernelsF64.set(db, r, 0, ScalarKernelsF64.get(db, r, 0) + sumLanes(biasSums, i * L));
+            }
         }
     }
 

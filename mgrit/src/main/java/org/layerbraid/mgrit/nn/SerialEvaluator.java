@@ -23,7 +23,10 @@ import org.layerbraid.vecmath.TensorArena;
  * one per batch and reuse it; close it to free the memory and the threads.
  */
 public final class SerialEvaluator implements AutoCloseable {
-    /** Columns per slice: a multiple of every column alignment; 512 balances 2–4 threads on 5000 examples, and fewer, wider slices cost less per-call overhead (256 was 25% slower on one thread at N = 1024). */
+    /**
+     * Columns per slice: a multiple of every column alignment. 512 balances 2–4 threads on 5000 examples;
+     * narrower slices cost more per-call overhead (256 was 25% slower on one thread at N = 1024).
+     */
     static final int SLICE = 512;
 
     private final Kernels kernels;

@@ -18,7 +18,8 @@ public final class DataSources {
     public static Split load(TrainSettings s) throws IOException {
         return switch (s.example()) {
             case "peaks" -> Peaks.generate(s.trainSize(), s.validationSize(), s.seed());
-            case "fashion-mnist" -> FashionMnist.load(s.fashionMnistDir(), s.limit());
+            case "fashion-mnist" -> s.limit() == 0 ? FashionMnist.load(s.fashionMnistDir())
+                    : FashionMnist.load(s.fashionMnistDir(), s.limit());
             default -> Csv.read(s.data(), csvOptions(s));
         };
     }

@@ -52,7 +52,7 @@ public record TrainSettings(String example, Path data, String labelColumn, doubl
         }
         if (example.equals("peaks")) {
             atLeast("--train-size", trainSize, 5);
-            atLeast("--validation-size", validationSize, 0);
+            atLeast("--validation-size", validationSize, 1);
         }
         if (!(finalTime > 0) || Double.isInfinite(finalTime)) {
             throw new IllegalArgumentException("--final-time must be positive and finite, got " + finalTime);
