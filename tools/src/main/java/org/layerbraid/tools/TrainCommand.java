@@ -106,6 +106,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "CHECKPOINT", description = "Continue the run saved in this checkpoint; only --iterations, --checkpoint-every, --threads and --out may change.")
     Path resume;
 
+    /** The reference code's other configuration keys: accepted and named as ignored. */
+    private static final java.util.Set<String> REFERENCE_KEYS = java.util.Set.of("datafolder", "ftrain_ex",
+            "ftrain_labels", "fval_ex", "fval_labels", "weightsopenfile", "weightsclassificationfile",
+            "network_type", "type_openlayer", "batch_type", "stepsize_type", "validationlevel");
+
     /** Options that describe the run itself and so cannot change on --resume. */
     private static final List<String> RUN_OPTIONS = List.of("--example", "--data", "--label-column",
             "--validation-fraction", "--train-size", "--validation-size", "--fashion-mnist-dir", "--limit", "--layers",
@@ -243,7 +248,13 @@ public final class TrainCommand implements Callable<Integer> {
                     }
                 }
                 case "nfeatures", "nclasses" -> ignored.add(key + " (taken from the data)");
-                default -> ignored.add(key);
+                default -> {
+                    if (!REFERENCE_KEYS.contains(key) && !key.startsWith("braid_")) {
+                        throw cfg.error(key, "unknown key (neither a LayerBraid setting nor one of the reference "
+                                + "code's)");
+                    }
+                    ignored.add(key);
+                }
             }
         }
         if (!ignored.isEmpty()) {

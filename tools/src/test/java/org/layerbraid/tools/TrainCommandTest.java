@@ -133,6 +133,10 @@ class TrainCommandTest {
         assertEquals(3, network.get("layers").asInt(), "nlayers counts the opening and classification layers");
         assertEquals(6, network.get("width").asInt());
         assertEquals("TANH", network.get("activation").asText());
+        Files.writeString(cfg, "nlayer = 8\n");
+        err.getBuffer().setLength(0);
+        assertEquals(1, run("train", "--config", cfg.toString(), "--out", out.toString()));
+        assertTrue(err.toString().contains("line 1: nlayer = '8': unknown key"), err.toString());
         Files.writeString(cfg, "nchannels = eight\n");
         err.getBuffer().setLength(0);
         assertEquals(1, run("train", "--config", cfg.toString(), "--out", out.toString()));
