@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.layerbraid.mgrit.train.HistoryRow;
 
 /**
@@ -67,7 +66,7 @@ final class HistoryLog implements AutoCloseable {
     }
 
     private static String num(double v) {
-        return Double.toString(v).toLowerCase(Locale.ROOT).equals("nan") ? "NaN" : Double.toString(v);
+        return Double.toString(v);
     }
 
     static ObjectNode json(HistoryRow r) {
