@@ -106,7 +106,7 @@ public final class KernelReport {
                     flops = kernel.equals("adjointStep") ? Flops.adjointStep(width, batch) : Flops.residualStep(width, batch);
                 }
             }
-            Result primary = r.getPrimaryResult();
+            Result<?> primary = r.getPrimaryResult();
             double gflops = primary.getScore() * flops / 1e9;
             double gflopsError = primary.getScoreError() * flops / 1e9;
             double peak = "f32".equals(precision) ? peak32 : peak64;
@@ -116,6 +116,7 @@ public final class KernelReport {
         return rows;
     }
 
+    @SuppressWarnings("rawtypes") // JMH's API hands out a raw Map<String, Result>
     private static double allocation(Map<String, Result> secondary) {
         for (Map.Entry<String, Result> e : secondary.entrySet()) {
             if (e.getKey().endsWith("gc.alloc.rate.norm")) {
