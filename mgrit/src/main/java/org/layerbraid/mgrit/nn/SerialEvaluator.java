@@ -1,11 +1,8 @@
 package org.layerbraid.mgrit.nn;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import org.layerbraid.mgrit.exec.Partition;
+import org.layerbraid.mgrit.exec.Region;
+import org.layerbraid.mgrit.exec.WorkerPool;
 import org.layerbraid.vecmath.Kernels;
 import org.layerbraid.vecmath.Matrix;
 import org.layerbraid.vecmath.TensorArena;
@@ -38,9 +35,11 @@ public final class SerialEvaluator implements AutoCloseable {
     private final Slice[] slices;
     private final Matrix[] lambdaMatrices;
     private final int batch;
-    private final int threads;
-    private final ExecutorService pool;
-    private final List<Future<?>> pending = new ArrayList<>();
+    private final WorkerPool pool;
+    /** The region body, made once; reads the arguments of the current evaluation from the two fields below. */
+    private final Region body = this::runShare;
+    private Parameters current;
+    private boolean withGradient;
 
     /** One slice of the batch and everything it writes. */
     private final class Slice {
@@ -132,12 +131,7 @@ public final class SerialEvaluator implements AutoCloseable {
                 slices[s] = new Slice(s * SLICE, Math.min((s + 1) * SLICE, this.batch), batch, lambdaMatrices, g,
                         zScratch, layout);
             }
-            this.threads = Math.min(threads, count);
-            this.pool = this.threads > 1 ? Executors.newFixedThreadPool(this.threads - 1, r -> {
-                Thread t = new Thread(r, "layerbraid-batch");
-                t.setDaemon(true);
-                return t;
-            }) : null;
+            this.pool = new WorkerPool(Math.min(threads, count));
         } catch (RuntimeException | Error e) {
             arena.close();
             throw e;
@@ -187,53 +181,23 @@ public final class SerialEvaluator implements AutoCloseable {
         return states[n];
     }
 
-    /** Runs every slice: contiguous runs of slices per thread, the caller taking the first. */
+    /** Runs every slice: a fixed contiguous run of slices per worker, the caller being worker 0. */
     private void evaluate(Parameters p, boolean gradient) {
-        for (int t = 1; t < threads; t++) {
-            int from = t * slices.length / threads;
-            int to = (t + 1) * slices.length / threads;
-            pending.add(pool.submit(() -> runSlices(p, gradient, from, to)));
-        }
-        try {
-            runSlices(p, gradient, 0, slices.length / threads);
-        } finally {
-            awaitPending();
-        }
+        current = p;
+        withGradient = gradient;
+        pool.run(body);
     }
 
-    private void runSlices(Parameters p, boolean gradient, int from, int to) {
-        for (int s = from; s < to; s++) {
-            slices[s].run(p, gradient);
-        }
-    }
-
-    private void awaitPending() {
-        RuntimeException failure = null;
-        for (Future<?> f : pending) {
-            try {
-                f.get();
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (failure == null) {
-                    failure = cause instanceof RuntimeException r ? r
-                            : new IllegalStateException("a batch thread failed: " + cause, cause);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failure = new IllegalStateException("interrupted while waiting for the batch threads", e);
-            }
-        }
-        pending.clear();
-        if (failure != null) {
-            throw failure;
+    private void runShare(int worker, int workers) {
+        for (int s = Partition.from(worker, workers, slices.length); s < Partition.to(worker, workers, slices.length);
+                s++) {
+            slices[s].run(current, withGradient);
         }
     }
 
     @Override
     public void close() {
-        if (pool != null) {
-            pool.shutdownNow();
-        }
+        pool.close();
         arena.close();
     }
 }
