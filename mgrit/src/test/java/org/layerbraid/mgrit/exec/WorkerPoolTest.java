@@ -162,6 +162,7 @@ class WorkerPoolTest {
 
     @ParameterizedTest
     @EnumSource(value = IdlePolicy.class, names = {"BACKOFF", "PARK"})
+    @SuppressWarnings("try") // closing the pool from inside a region is the misuse under test
     void nestedRegionsAreRefusedWithoutDeadlock(IdlePolicy policy) {
         for (int p : new int[] {1, 2, 3}) {
             try (WorkerPool pool = new WorkerPool(p, policy)) {
