@@ -1,0 +1,62 @@
+package org.layerbraid.mgrit.solver;
+
+import java.util.Arrays;
+
+/**
+ * What one MGRIT solve did.
+ *
+ * @param iterations     V-cycles run (0 when the initial guess already met the tolerance; 1 for a single level,
+ *                       whose one serial sweep is the solve)
+ * @param residualNorms  the residual norm before each convergence test: entry k after k V-cycles and one more
+ *                       relaxation; empty in fixed-iteration mode and for a single level
+ * @param converged      whether the tolerance was met (always true for one level: serial propagation is exact;
+ *                       false in fixed-iteration mode, which does not measure)
+ * @param pointsPerLevel N_l + 1 per level, finest first
+ */
+public record SolveStatistics(int iterations, double[] residualNorms, boolean converged, int[] pointsPerLevel) {
+    /** Copies the arrays, so the record is a value. */
+    public SolveStatistics {
+        residualNorms = residualNorms.clone();
+        pointsPerLevel = pointsPerLevel.clone();
+    }
+
+    /** The residual norms (a copy). */
+    @Override
+    public double[] residualNorms() {
+        return residualNorms.clone();
+    }
+
+    /** Points per level (a copy). */
+    @Override
+    public int[] pointsPerLevel() {
+        return pointsPerLevel.clone();
+    }
+
+    /** The number of levels. */
+    public int levels() {
+        return pointsPerLevel.length;
+    }
+
+    /** The last residual norm measured, NaN if none was. */
+    public double finalResidual() {
+        return residualNorms.length == 0 ? Double.NaN : residualNorms[residualNorms.length - 1];
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SolveStatistics s && iterations == s.iterations && converged == s.converged
+                && Arrays.equals(residualNorms, s.residualNorms) && Arrays.equals(pointsPerLevel, s.pointsPerLevel);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * (31 * Integer.hashCode(iterations) + Arrays.hashCode(residualNorms))
+                + Arrays.hashCode(pointsPerLevel) + Boolean.hashCode(converged);
+    }
+
+    @Override
+    public String toString() {
+        return "SolveStatistics[iterations=" + iterations + ", residualNorms=" + Arrays.toString(residualNorms)
+                + ", converged=" + converged + ", pointsPerLevel=" + Arrays.toString(pointsPerLevel) + "]";
+    }
+}
