@@ -1,0 +1,50 @@
+package org.layerbraid.mgrit.solver;
+
+import java.util.function.IntFunction;
+import org.layerbraid.vecmath.Matrix;
+
+/**
+ * The adjoint chain {@code λ_n = (∂Φ_n/∂u)ᵀ λ_{n+1}} as a forward chain in reversed index m = N − n, so the forward
+ * MGRIT machinery solves it unchanged: point m holds λ_{N−m}.
+ * <p>
+ * A step of size H = s·h from reversed point m reaches m + s, that is fine layer n = N − m − s; it is the
+ * transposed Jacobian of the forward step of size H from layer n, at the stored state u_n with the weights of
+ * layer n. On level 0 (s = 1) that is the exact adjoint step; on coarse levels it is the adjoint of the forward
+ * solver's re-discretisation (one step of size H with the weights of the coarse point it starts from). The stride
+ * s is recovered from H: step sizes are h times a whole number.
+ */
+final class ReversedChain implements Propagator {
+    private final Propagator forward;
+    private final int steps;
+    private final double h;
+    private IntFunction<Matrix> states;
+
+    ReversedChain(Propagator forward, int steps, double h) {
+        this.forward = forward;
+        this.steps = steps;
+        this.h = h;
+    }
+
+    /** The forward states u_0..u_N the steps linearise at, until the next call. */
+    void lineariseAt(IntFunction<Matrix> forwardStates) {
+        this.states = forwardStates;
+    }
+
+    /** The fine layer a step of size {@code stepSize} from reversed point m ends at. */
+    private int layer(int m, double stepSize) {
+        return steps - m - (int) Math.round(stepSize / h);
+    }
+
+    @Override
+    public void step(int m, double stepSize, Matrix lambda, Matrix next, Matrix z, int c0, int c1) {
+        int n = layer(m, stepSize);
+        forward.adjointStep(n, stepSize, states.apply(n), null, lambda, next, false, c0, c1);
+    }
+
+    /** The reversed chain is only ever stepped forward: its own adjoint is the forward chain. */
+    @Override
+    public void adjointStep(int m, double stepSize, Matrix u, Matrix z, Matrix lambda, Matrix lambdaPrev,
+            boolean accumulateGradient, int c0, int c1) {
+        throw new UnsupportedOperationException("the reversed adjoint chain has no adjoint of its own");
+    }
+}
