@@ -3,17 +3,20 @@ package org.layerbraid.mgrit.nn;
 import org.layerbraid.mgrit.solver.Propagator;
 import org.layerbraid.vecmath.Kernels;
 import org.layerbraid.vecmath.Matrix;
+import org.layerbraid.vecmath.TensorArena;
 
 /**
  * The residual layers as a {@link Propagator}: {@code Φ_n(u) = u + h·σ(K_n u + b_n)} and its adjoint,
- * on the fused kernels. Holds width × batch scratch for g and for recomputed pre-activations; different
- * column ranges may run on different threads.
+ * on the fused kernels. The adjoint needs width × batch scratch (for g and recomputed pre-activations):
+ * either one shared pair, when concurrent calls always work on disjoint column ranges (batch slices), or
+ * a pair per calling thread ({@link #withThreadScratch}), when threads run different layers on the same
+ * columns (MGRIT relaxation).
  */
 public final class ResNetPropagator implements Propagator {
     private final Kernels kernels;
     private final NetworkConfig config;
-    private final Matrix g;
-    private final Matrix zScratch;
+    /** {g, z} scratch for the calling thread. */
+    private final ThreadLocal<Matrix[]> scratch;
     private Parameters params;
     private Parameters gradient;
 
@@ -22,10 +25,24 @@ public final class ResNetPropagator implements Propagator {
      * @param zScratch width × batch scratch for pre-activations recomputed when none were stored
      */
     public ResNetPropagator(Kernels kernels, NetworkConfig config, Matrix g, Matrix zScratch) {
+        this(kernels, config, ThreadLocal.withInitial(() -> new Matrix[] {g, zScratch}));
+    }
+
+    private ResNetPropagator(Kernels kernels, NetworkConfig config, ThreadLocal<Matrix[]> scratch) {
         this.kernels = kernels;
         this.config = config;
-        this.g = g;
-        this.zScratch = zScratch;
+        this.scratch = scratch;
+    }
+
+    /**
+     * A propagator whose adjoint scratch is allocated from {@code arena} once per calling thread, so that
+     * threads may run any steps on the same columns at the same time.
+     */
+    public static ResNetPropagator withThreadScratch(Kernels kernels, NetworkConfig config, int batch,
+            TensorArena arena) {
+        int w = config.width();
+        return new ResNetPropagator(kernels, config, ThreadLocal.withInitial(() -> new Matrix[] {
+            arena.matrix(config.precision(), w, batch), arena.matrix(config.precision(), w, batch)}));
     }
 
     /** The parameters the steps use. */
@@ -46,13 +63,14 @@ public final class ResNetPropagator implements Propagator {
     @Override
     public void adjointStep(int n, double h, Matrix u, Matrix z, Matrix lambda, Matrix lambdaPrev,
             boolean accumulateGradient, int c0, int c1) {
+        Matrix[] mine = scratch.get();
         Matrix pre = z;
         if (pre == null) {
-            kernels.residualStep(params.weights(n), params.bias(n), h, config.activation(), u, null, zScratch, c0, c1);
-            pre = zScratch;
+            kernels.residualStep(params.weights(n), params.bias(n), h, config.activation(), u, null, mine[1], c0, c1);
+            pre = mine[1];
         }
         boolean grad = accumulateGradient && gradient != null;
-        kernels.adjointStep(params.weights(n), pre, u, h, config.activation(), lambda, lambdaPrev, g,
+        kernels.adjointStep(params.weights(n), pre, u, h, config.activation(), lambda, lambdaPrev, mine[0],
                 grad ? gradient.weights(n) : null, grad ? gradient.bias(n) : null, c0, c1);
     }
 }

@@ -22,7 +22,8 @@ import org.layerbraid.vecmath.TensorArena;
  * shared between the workers (every layer adds to its own gradient block).
  * <p>
  * With more than one worker the propagator's {@code adjointStep} is called concurrently for different n with
- * {@code z = null}, on the whole batch: it must then be safe to do so (a propagator with shared scratch is not).
+ * {@code z = null}, on the whole batch: it must then be safe to do so (for the ResNet, a propagator made by
+ * {@code ResNetPropagator.withThreadScratch}; one with shared scratch is not).
  * Results do not depend on the number of workers. Owns its λ memory and workers; close it.
  */
 public final class AdjointSolver implements AutoCloseable {

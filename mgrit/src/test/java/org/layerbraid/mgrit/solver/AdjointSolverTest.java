@@ -51,9 +51,9 @@ class AdjointSolverTest {
             this.h = config.h();
             this.model = new ResNet(config);
             new Initialization(Initialization.Kind.NORMAL, 1, 1, 1).apply(model.parameters(), seed);
-            this.resNet = new ResNetPropagator(KERNELS, config, matrix(), matrix());
+            this.resNet = ResNetPropagator.withThreadScratch(KERNELS, config, 5, arena);
             resNet.use(model.parameters());
-            this.propagator = new Serialised(resNet);
+            this.propagator = resNet;
             SplittableRandom random = new SplittableRandom(seed);
             this.u = new Matrix[steps + 1];
             this.lambda = new Matrix[steps + 1];
@@ -120,20 +120,6 @@ class AdjointSolverTest {
     }
 
     private record Result(SolveStatistics stats, double[] gradient) {
-    }
-
-    /** Delegates every call to a propagator under one lock. */
-    private record Serialised(Propagator inner) implements Propagator {
-        @Override
-        public synchronized void step(int n, double h, Matrix u, Matrix next, Matrix z, int c0, int c1) {
-            inner.step(n, h, u, next, z, c0, c1);
-        }
-
-        @Override
-        public synchronized void adjointStep(int n, double h, Matrix u, Matrix z, Matrix lambda, Matrix lambdaPrev,
-                boolean accumulateGradient, int c0, int c1) {
-            inner.adjointStep(n, h, u, z, lambda, lambdaPrev, accumulateGradient, c0, c1);
-        }
     }
 
     private static double maxDifference(double[] a, double[] b) {
