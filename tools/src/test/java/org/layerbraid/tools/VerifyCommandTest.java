@@ -18,7 +18,7 @@ class VerifyCommandTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         List<Verification.Check> checks = Verification.run(
                 new Verification.Setup(24, 4, 20, Activation.TANH, 3, 3, 2, 7), new PrintStream(bytes));
-        assertEquals(7, checks.size());
+        assertEquals(9, checks.size());
         for (Verification.Check c : checks) {
             assertTrue(c.passed(), c + "\n" + bytes);
         }

@@ -13,6 +13,7 @@ import org.layerbraid.mgrit.nn.Parameters;
 import org.layerbraid.mgrit.nn.ResNet;
 import org.layerbraid.mgrit.nn.ResNetPropagator;
 import org.layerbraid.mgrit.nn.SerialEvaluator;
+import org.layerbraid.mgrit.solver.AdjointSolver;
 import org.layerbraid.mgrit.solver.ForwardSolver;
 import org.layerbraid.mgrit.solver.InitialGuess;
 import org.layerbraid.mgrit.solver.MgritOptions;
@@ -28,7 +29,8 @@ import org.layerbraid.vecmath.TensorArena;
  * number: MGRIT with one level is serial propagation bit for bit; a sequential initial guess has a zero
  * residual; two levels with c ≥ N are exact after one iteration; with FCF the exact solution advances at
  * least 2c layers per iteration; a converged solve matches serial within the tolerance; the worker count
- * changes no bit; the serial gradient matches central finite differences.
+ * changes no bit; the adjoint solve with one level is serial backpropagation bit for bit, converged it
+ * matches it within the tolerance (λ's and gradient); the serial gradient matches finite differences.
  */
 public final class Verification {
     /** One check's outcome. */
@@ -89,6 +91,7 @@ public final class Verification {
                 propagator.use(p);
                 Matrix difference = arena.matrix(Precision.F64, config.width(), setup.batch());
                 forwardChecks(config, serial, propagator, difference);
+                adjointChecks(config, model, serial, arena, difference);
                 gradientCheck(config, model, serial, arena);
             }
         }
@@ -159,6 +162,66 @@ public final class Verification {
                 }
                 add("1 vs " + setup.workers() + " workers: same states, bitwise", differing + " states differ", "0",
                         differing == 0);
+            }
+        }
+    }
+
+    /**
+     * The adjoint solve against serial backpropagation from a random λ_N on the serial states: λ's and the
+     * residual layers' gradient, with one level (bitwise) and converged.
+     */
+    private void adjointChecks(NetworkConfig config, ResNet model, SerialEvaluator serial, TensorArena arena,
+            Matrix difference) {
+        int n = config.layers();
+        double h = config.h();
+        Matrix lambdaN = arena.matrix(Precision.F64, config.width(), setup.batch());
+        java.util.SplittableRandom random = new java.util.SplittableRandom(setup.seed() + 1);
+        for (int r = 0; r < lambdaN.rows(); r++) {
+            for (int c = 0; c < lambdaN.cols(); c++) {
+                lambdaN.set(r, c, 2 * random.nextDouble() - 1);
+            }
+        }
+        ResNetPropagator propagator = ResNetPropagator.withThreadScratch(kernels, config, setup.batch(), arena);
+        propagator.use(model.parameters());
+        // Serial backpropagation through the residual layers: the reference.
+        Parameters serialGradient = model.newVector(arena);
+        propagator.accumulateInto(serialGradient);
+        Matrix[] lambda = new Matrix[n + 1];
+        lambda[n] = lambdaN;
+        for (int i = n - 1; i >= 0; i--) {
+            lambda[i] = arena.matrix(Precision.F64, config.width(), setup.batch());
+            propagator.adjointStep(i, h, serial.state(i), null, lambda[i + 1], lambda[i], true, 0, setup.batch());
+        }
+        for (int levels : new int[] {1, setup.levels()}) {
+            Parameters gradient = model.newVector(arena);
+            propagator.accumulateInto(gradient);
+            MgritOptions options = levels == 1 ? MgritOptions.builder().levels(1, 1).cfactor(setup.cfactor())
+                    .fixedIterations(1).build() : options(setup.cfactor()).build();
+            try (AdjointSolver solver = new AdjointSolver(propagator, kernels, n, h, Precision.F64, config.width(),
+                    setup.batch(), options, setup.workers())) {
+                SolveStatistics stats = solver.solve(serial::state, lambdaN);
+                if (levels == 1) {
+                    int differing = 0;
+                    for (int i = 0; i <= n; i++) {
+                        differing += bitwiseEqual(solver.adjoint(i), lambda[i]) ? 0 : 1;
+                    }
+                    boolean sameGradient = bitwiseEqual(gradient.flat(), serialGradient.flat());
+                    add("adjoint, 1 level = serial backprop, bitwise", differing + " λ differ, gradient "
+                            + (sameGradient ? "equal" : "differs"), "0, equal", differing == 0 && sameGradient);
+                } else {
+                    double worst = 0;
+                    for (int i = 0; i <= n; i++) {
+                        kernels.copy(solver.adjoint(i), difference);
+                        kernels.axpby(-1, lambda[i], 1, difference);
+                        worst = Math.max(worst, kernels.normMax(difference));
+                    }
+                    Matrix g = gradient.flat();
+                    kernels.axpby(-1, serialGradient.flat(), 1, g);
+                    double gradientError = kernels.normMax(g) / kernels.normMax(serialGradient.flat());
+                    add("converged " + stats.levels() + "-level adjoint = serial", "λ " + sci(worst) + ", ∇ rel. "
+                            + sci(gradientError), "≤ " + sci(100 * TOLERANCE), worst <= 100 * TOLERANCE
+                            && gradientError <= 100 * TOLERANCE && stats.converged());
+                }
             }
         }
     }
