@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
             + "table with the measured numbers; the exit code is 1 when any check fails.",
             "Checks: 1 level = serial bitwise; sequential guess ⇒ zero residual; 2 levels with c ≥ N exact after one "
                 + "iteration; FCF advances ≥ 2c layers per iteration; converged = serial; worker count changes no "
-                + "bit; gradient = finite differences."})
+                + "bit; adjoint with 1 level = serial backpropagation bitwise; converged adjoint = serial; gradient = "
+                + "finite differences."})
 final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--layers", defaultValue = "64", description = "Residual layers N (default ${DEFAULT-VALUE}).")
     int layers;
