@@ -1,0 +1,98 @@
+package org.layerbraid.bench;
+
+import java.util.concurrent.TimeUnit;
+import org.layerbraid.mgrit.data.Peaks;
+import org.layerbraid.mgrit.data.Split;
+import org.layerbraid.mgrit.nn.Batch;
+import org.layerbraid.mgrit.nn.Initialization;
+import org.layerbraid.mgrit.nn.NetworkConfig;
+import org.layerbraid.mgrit.nn.Parameters;
+import org.layerbraid.mgrit.nn.ResNet;
+import org.layerbraid.mgrit.nn.ResNetPropagator;
+import org.layerbraid.mgrit.nn.SerialEvaluator;
+import org.layerbraid.mgrit.solver.AdjointSolver;
+import org.layerbraid.mgrit.solver.ForwardSolver;
+import org.layerbraid.mgrit.solver.MgritOptions;
+import org.layerbraid.vecmath.Activation;
+import org.layerbraid.vecmath.Kernels;
+import org.layerbraid.vecmath.Matrix;
+import org.layerbraid.vecmath.Precision;
+import org.layerbraid.vecmath.TensorArena;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One forward and one adjoint MGRIT iteration (F-relaxation, c = 4, as many levels as fit with ≥ 8 coarse
+ * steps) of the Peaks network (width 8, smooth ReLU, f64, 5000 examples), including the gradient pass: the
+ * unit of work of one one-shot optimisation step, to compare with {@link SerialGradientBench}.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
+public class MgritIterationBench {
+    @Param({"1024"})
+    public int layers;
+
+    @Param({"1", "2"})
+    public int workers;
+
+    private TensorArena arena;
+    private ResNet model;
+    private SerialEvaluator serial;
+    private ForwardSolver forward;
+    private AdjointSolver adjoint;
+    private Matrix lambdaN;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        NetworkConfig config = new NetworkConfig(2, 5, 8, layers, 1.0, Activation.SMOOTH_RELU,
+                NetworkConfig.Opening.DENSE, true, 1e-7, 1e-5, 1e-7, Precision.F64);
+        Split split = Peaks.generate(5000, 200, 1);
+        arena = new TensorArena("benchmark");
+        model = new ResNet(config);
+        new Initialization(Initialization.Kind.NORMAL, 0.5, 0.5, 0.5).apply(model.parameters(), 1);
+        Batch batch = new Batch(split.train().toMatrix(arena, Precision.F64), split.train().labels());
+        serial = new SerialEvaluator(Kernels.defaults(), config, batch);
+        Parameters p = model.parameters();
+        serial.loss(p);
+        ResNetPropagator propagator = ResNetPropagator.withThreadScratch(Kernels.defaults(), config, 5000, arena);
+        propagator.use(p);
+        propagator.accumulateInto(model.newVector(arena));
+        MgritOptions options = MgritOptions.builder().levels(8, 8).cfactor(4).cfSweeps(0, 1).fixedIterations(1)
+                .build();
+        forward = new ForwardSolver(propagator, Kernels.defaults(), layers, config.h(), Precision.F64, 8, 5000,
+                options, workers);
+        adjoint = new AdjointSolver(propagator, Kernels.defaults(), layers, config.h(), Precision.F64, 8, 5000,
+                options, workers);
+        lambdaN = serial.state(layers);
+    }
+
+    @Benchmark
+    public double forwardAndAdjointIteration() {
+        forward.solve(serial.state(0));
+        return adjoint.solve(forward::state, lambdaN).finalResidual();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        adjoint.close();
+        forward.close();
+        serial.close();
+        model.close();
+        arena.close();
+    }
+}
