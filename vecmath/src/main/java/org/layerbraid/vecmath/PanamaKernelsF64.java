@@ -299,27 +299,41 @@ final class PanamaKernelsF64 implements KernelsF64 {
                 }
             }
             case RELU, SMOOTH_RELU -> {
+                double[] pw = coefficients(act, derivative);
+                DoubleVector a2 = DoubleVector.broadcast(S, pw[0]), a1 = DoubleVector.broadcast(S, pw[1]);
+                DoubleVector a0 = DoubleVector.broadcast(S, pw[2]);
                 for (int i = 0; i < n; i += L) {
-                    piecewise(act, derivative, DoubleVector.fromArray(S, z, zi + i)).intoArray(out, oi + i);
+                    DoubleVector zv = DoubleVector.fromArray(S, z, zi + i);
+                    zv.fma(a2, a1).fma(zv, a0).blend(derivative ? one() : zv, zv.compare(VectorOperators.GE, pw[3]))
+                            .blend(zero(), zv.compare(VectorOperators.LE, pw[4])).intoArray(out, oi + i);
                 }
             }
         }
     }
 
     /**
-     * σ or σ' of the piecewise activations (ReLU, smooth ReLU) on one vector. Small, so C2 inlines it into
-     * the loops that call it and the vector is never boxed.
+     * ReLU and smooth ReLU all have the form {@code z ≥ hi ? z : z ≤ lo ? 0 : (a2·z + a1)·z + a0}, and their
+     * derivatives {@code z ≥ hi ? 1 : z ≤ lo ? 0 : (a2·z + a1)·z + a0}; these are the five coefficients
+     * {a2, a1, a0, hi, lo} per activation and derivative. Kernels broadcast them once per call and evaluate
+     * the form inline: no vector crosses a method call that C2 might not inline (and box).
      */
-    private static DoubleVector piecewise(Activation act, boolean derivative, DoubleVector z) {
+    private static double[] piecewise(Activation act, boolean derivative) {
+        double e = ETA;
         if (act == Activation.RELU) {
-            return derivative ? zero().blend(one(), z.compare(VectorOperators.GT, zero())) : z.max(zero());
+            return derivative ? new double[] {0, 0, 0, 0, 0} : new double[] {0, 1, 0, 0, 0};
         }
         // Smooth ReLU: the quadratic patch x²/(4η) + x/2 + η/4, slope x/(2η) + 1/2, on (−η, η).
-        DoubleVector half = DoubleVector.broadcast(S, (double) 0.5);
-        DoubleVector inner = derivative ? z.fma(DoubleVector.broadcast(S, 1 / (2 * ETA)), half)
-                : z.fma(DoubleVector.broadcast(S, 1 / (4 * ETA)), half).fma(z, DoubleVector.broadcast(S, ETA / 4));
-        return inner.blend(derivative ? one() : z, z.compare(VectorOperators.GE, ETA))
-                .blend(zero(), z.compare(VectorOperators.LE, -ETA));
+        return derivative ? new double[] {0, 1 / (2 * e), (double) 0.5, e, -e}
+                : new double[] {1 / (4 * e), (double) 0.5, e / 4, e, -e};
+    }
+
+    /** The coefficient tables, indexed [derivative ? 1 : 0][RELU, SMOOTH_RELU]. */
+    private static final double[][][] PIECEWISE = {
+        {piecewise(Activation.RELU, false), piecewise(Activation.SMOOTH_RELU, false)},
+        {piecewise(Activation.RELU, true), piecewise(Activation.SMOOTH_RELU, true)}};
+
+    private static double[] coefficients(Activation act, boolean derivative) {
+        return PIECEWISE[derivative ? 1 : 0][act == Activation.RELU ? 0 : 1];
     }
 
     // ---------------------------------------------------------------- layer kernels
@@ -341,6 +355,9 @@ final class PanamaKernelsF64 implements KernelsF64 {
         double[] sigma = s.acc2;
         double[] tmp = s.acc3;
         DoubleVector hv = DoubleVector.broadcast(S, h);
+        double[] pw = coefficients(act == Activation.TANH ? Activation.RELU : act, false);
+        DoubleVector a2 = DoubleVector.broadcast(S, pw[0]), a1 = DoubleVector.broadcast(S, pw[1]);
+        DoubleVector a0 = DoubleVector.broadcast(S, pw[2]);
         for (int c = c0; c < c1; c += TILE) {
             int count = Math.min(TILE, c1 - c);
             loadTile(u, c, count, ut, 0);
@@ -365,7 +382,9 @@ final class PanamaKernelsF64 implements KernelsF64 {
                             }
                             if (next != null) {
                                 DoubleVector uv = DoubleVector.fromArray(S, ut, i * TILE + x);
-                                DoubleVector out = piecewise(act, false, zv).fma(hv, uv);
+                                DoubleVector out = zv.fma(a2, a1).fma(zv, a0)
+                                        .blend(zv, zv.compare(VectorOperators.GE, pw[3]))
+                                        .blend(zero(), zv.compare(VectorOperators.LE, pw[4])).fma(hv, uv);
                                 if (full) {
                                     out.intoMemorySegment(next.segment(), offset(next, i, c + x), NATIVE);
                                 } else {
@@ -467,6 +486,9 @@ final class PanamaKernelsF64 implements KernelsF64 {
         java.util.Arrays.fill(biasSums, 0, w * L, 0);
         DoubleVector hv = DoubleVector.broadcast(S, h);
         boolean piecewise = act != Activation.TANH;
+        double[] pw = coefficients(piecewise ? act : Activation.RELU, true);
+        DoubleVector a2 = DoubleVector.broadcast(S, pw[0]), a1 = DoubleVector.broadcast(S, pw[1]);
+        DoubleVector a0 = DoubleVector.broadcast(S, pw[2]);
         for (int c = c0; c < c1; c += TILE) {
             int count = Math.min(TILE, c1 - c);
             boolean full = count == TILE;
@@ -484,7 +506,10 @@ final class PanamaKernelsF64 implements KernelsF64 {
                                 ? DoubleVector.fromMemorySegment(S, z.segment(), offset(z, i, c + x), NATIVE)
                                 : DoubleVector.fromArray(S, tiles, zBase + i * TILE + x);
                         DoubleVector lv = DoubleVector.fromArray(S, tiles, i * TILE + x);
-                        DoubleVector gv = hv.mul(piecewise(act, true, zv)).mul(lv);
+                        DoubleVector d = zv.fma(a2, a1).fma(zv, a0)
+                                .blend(one(), zv.compare(VectorOperators.GE, pw[3]))
+                                .blend(zero(), zv.compare(VectorOperators.LE, pw[4]));
+                        DoubleVector gv = hv.mul(d).mul(lv);
                         gv.intoArray(tiles, gBase + i * TILE + x);
                         if (full) {
                             gv.intoMemorySegment(g.segment(), offset(g, i, c + x), NATIVE);

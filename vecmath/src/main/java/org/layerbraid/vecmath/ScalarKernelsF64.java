@@ -47,7 +47,7 @@ final class ScalarKernelsF64 implements KernelsF64 {
                 double t = (double) Math.tanh(x);
                 yield 1 - t * t;
             }
-            case RELU -> x > 0 ? 1 : 0;
+            case RELU -> x > 0 ? 1 : x <= 0 ? 0 : x; // NaN stays NaN, as in the vectorised kernels
             case SMOOTH_RELU -> x >= ETA ? 1 : x <= -ETA ? 0 : x / (2 * ETA) + (double) 0.5;
         };
     }
