@@ -14,7 +14,8 @@ final class Flops {
 
     /** One {@link FmaPeak} operation. */
     static double fmaPeak(String precision) {
-        int lanes = "f32".equals(precision) ? FloatVector.SPECIES_PREFERRED.length() : DoubleVector.SPECIES_PREFERRED.length();
+        int lanes = "f32".equals(precision) ? FloatVector.SPECIES_PREFERRED.length()
+                : DoubleVector.SPECIES_PREFERRED.length();
         return 2.0 * FmaPeak.STEPS * FmaPeak.CHAINS * lanes;
     }
 

@@ -103,7 +103,8 @@ public final class KernelReport {
                     int width = Integer.parseInt(params.getParam("width"));
                     int batch = Integer.parseInt(params.getParam("batch"));
                     size = "width=" + width + " batch=" + batch;
-                    flops = kernel.equals("adjointStep") ? Flops.adjointStep(width, batch) : Flops.residualStep(width, batch);
+                    flops = kernel.equals("adjointStep") ? Flops.adjointStep(width, batch)
+                            : Flops.residualStep(width, batch);
                 }
             }
             Result<?> primary = r.getPrimaryResult();

@@ -1,10 +1,6 @@
 package org.layerbraid.bench;
 
 import java.util.concurrent.TimeUnit;
-import org.layerbraid.mgrit.data.Peaks;
-import org.layerbraid.mgrit.data.Split;
-import org.layerbraid.mgrit.nn.Batch;
-import org.layerbraid.mgrit.nn.Initialization;
 import org.layerbraid.mgrit.nn.NetworkConfig;
 import org.layerbraid.mgrit.nn.Parameters;
 import org.layerbraid.mgrit.nn.ResNet;
@@ -13,7 +9,6 @@ import org.layerbraid.mgrit.nn.SerialEvaluator;
 import org.layerbraid.mgrit.solver.AdjointSolver;
 import org.layerbraid.mgrit.solver.ForwardSolver;
 import org.layerbraid.mgrit.solver.MgritOptions;
-import org.layerbraid.vecmath.Activation;
 import org.layerbraid.vecmath.Kernels;
 import org.layerbraid.vecmath.Matrix;
 import org.layerbraid.vecmath.Precision;
@@ -50,8 +45,7 @@ public class MgritIterationBench {
     @Param({"1", "2"})
     public int workers;
 
-    private TensorArena arena;
-    private ResNet model;
+    private PeaksProblem problem;
     private SerialEvaluator serial;
     private ForwardSolver forward;
     private AdjointSolver adjoint;
@@ -59,24 +53,22 @@ public class MgritIterationBench {
 
     @Setup(Level.Trial)
     public void setUp() {
-        NetworkConfig config = new NetworkConfig(2, 5, 8, layers, 1.0, Activation.SMOOTH_RELU,
-                NetworkConfig.Opening.DENSE, true, 1e-7, 1e-5, 1e-7, Precision.F64);
-        Split split = Peaks.generate(5000, 200, 1);
-        arena = new TensorArena("benchmark");
-        model = new ResNet(config);
-        new Initialization(Initialization.Kind.NORMAL, 0.5, 0.5, 0.5).apply(model.parameters(), 1);
-        Batch batch = new Batch(split.train().toMatrix(arena, Precision.F64), split.train().labels());
-        serial = new SerialEvaluator(Kernels.defaults(), config, batch);
+        problem = new PeaksProblem(layers);
+        NetworkConfig config = problem.config;
+        ResNet model = problem.model;
+        TensorArena arena = problem.arena;
+        serial = new SerialEvaluator(Kernels.defaults(), config, problem.batch);
         Parameters p = model.parameters();
         serial.loss(p);
-        ResNetPropagator propagator = ResNetPropagator.withThreadScratch(Kernels.defaults(), config, 5000, arena);
+        int examples = PeaksProblem.EXAMPLES;
+        ResNetPropagator propagator = ResNetPropagator.withThreadScratch(Kernels.defaults(), config, examples, arena);
         propagator.use(p);
         propagator.accumulateInto(model.newVector(arena));
         MgritOptions options = MgritOptions.builder().levels(8, 8).cfactor(4).cfSweeps(0, 1).fixedIterations(1)
                 .build();
-        forward = new ForwardSolver(propagator, Kernels.defaults(), layers, config.h(), Precision.F64, 8, 5000,
+        forward = new ForwardSolver(propagator, Kernels.defaults(), layers, config.h(), Precision.F64, 8, examples,
                 options, workers);
-        adjoint = new AdjointSolver(propagator, Kernels.defaults(), layers, config.h(), Precision.F64, 8, 5000,
+        adjoint = new AdjointSolver(propagator, Kernels.defaults(), layers, config.h(), Precision.F64, 8, examples,
                 options, workers);
         lambdaN = serial.state(layers);
     }
@@ -92,7 +84,6 @@ public class MgritIterationBench {
         adjoint.close();
         forward.close();
         serial.close();
-        model.close();
-        arena.close();
+        problem.close();
     }
 }

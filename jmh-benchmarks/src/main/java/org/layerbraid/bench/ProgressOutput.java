@@ -33,7 +33,8 @@ final class ProgressOutput implements OutputFormat {
             values.put(key, params.getParam(key));
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
-        String eta = done == 0 ? "" : String.format(Locale.ROOT, ", about %.0f s left", elapsed / done * (total - done));
+        String eta = done == 0 ? ""
+                : String.format(Locale.ROOT, ", about %.0f s left", elapsed / done * (total - done));
         out.printf(Locale.ROOT, "[%2d/%d] %s %s%s%n", done + 1, total, name, values.isEmpty() ? "" : values, eta);
         out.flush();
     }
@@ -52,7 +53,8 @@ final class ProgressOutput implements OutputFormat {
     }
 
     @Override
-    public void iterationResult(BenchmarkParams benchParams, IterationParams params, int iteration, IterationResult data) {
+    public void iterationResult(BenchmarkParams benchParams, IterationParams params, int iteration,
+            IterationResult data) {
     }
 
     @Override

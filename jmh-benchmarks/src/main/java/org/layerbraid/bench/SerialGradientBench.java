@@ -1,18 +1,9 @@
 package org.layerbraid.bench;
 
 import java.util.concurrent.TimeUnit;
-import org.layerbraid.mgrit.data.Peaks;
-import org.layerbraid.mgrit.data.Split;
-import org.layerbraid.mgrit.nn.Batch;
-import org.layerbraid.mgrit.nn.Initialization;
-import org.layerbraid.mgrit.nn.NetworkConfig;
 import org.layerbraid.mgrit.nn.Parameters;
-import org.layerbraid.mgrit.nn.ResNet;
 import org.layerbraid.mgrit.nn.SerialEvaluator;
-import org.layerbraid.vecmath.Activation;
 import org.layerbraid.vecmath.Kernels;
-import org.layerbraid.vecmath.Precision;
-import org.layerbraid.vecmath.TensorArena;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -45,33 +36,25 @@ public class SerialGradientBench {
     @Param({"1", "2"})
     public int threads;
 
-    private TensorArena arena;
-    private ResNet model;
+    private PeaksProblem problem;
     private SerialEvaluator evaluator;
     private Parameters gradient;
 
     @Setup(Level.Trial)
     public void setUp() {
-        NetworkConfig config = new NetworkConfig(2, 5, 8, layers, 1.0, Activation.SMOOTH_RELU,
-                NetworkConfig.Opening.DENSE, true, 1e-7, 1e-5, 1e-7, Precision.F64);
-        Split split = Peaks.generate(5000, 200, 1);
-        arena = new TensorArena("benchmark");
-        model = new ResNet(config);
-        new Initialization(Initialization.Kind.NORMAL, 0.5, 0.5, 0.5).apply(model.parameters(), 1);
-        Batch batch = new Batch(split.train().toMatrix(arena, Precision.F64), split.train().labels());
-        evaluator = new SerialEvaluator(Kernels.defaults(), config, batch, threads);
-        gradient = model.newVector(arena);
+        problem = new PeaksProblem(layers);
+        evaluator = new SerialEvaluator(Kernels.defaults(), problem.config, problem.batch, threads);
+        gradient = problem.model.newVector(problem.arena);
     }
 
     @Benchmark
     public double forwardBackward() {
-        return evaluator.lossAndGradient(model.parameters(), gradient);
+        return evaluator.lossAndGradient(problem.model.parameters(), gradient);
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
         evaluator.close();
-        model.close();
-        arena.close();
+        problem.close();
     }
 }
