@@ -39,6 +39,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
 public class MgritIterationBench {
+    private static final int EXAMPLES = 5000;
+
     @Param({"1024"})
     public int layers;
 
@@ -53,14 +55,14 @@ public class MgritIterationBench {
 
     @Setup(Level.Trial)
     public void setUp() {
-        problem = new PeaksProblem(layers);
+        problem = new PeaksProblem(layers, 8, EXAMPLES);
         NetworkConfig config = problem.config;
         ResNet model = problem.model;
         TensorArena arena = problem.arena;
         serial = new SerialEvaluator(Kernels.defaults(), config, problem.batch);
         Parameters p = model.parameters();
         serial.loss(p);
-        int examples = PeaksProblem.EXAMPLES;
+        int examples = EXAMPLES;
         ResNetPropagator propagator = ResNetPropagator.withThreadScratch(Kernels.defaults(), config, examples, arena);
         propagator.use(p);
         propagator.accumulateInto(model.newVector(arena));
@@ -76,7 +78,7 @@ public class MgritIterationBench {
     @Benchmark
     public double forwardAndAdjointIteration() {
         forward.solve(serial.state(0));
-        return adjoint.solve(forward::state, lambdaN).finalResidual();
+        return adjoint.solve(forward, lambdaN).finalResidual();
     }
 
     @TearDown(Level.Trial)

@@ -397,30 +397,45 @@ public final class Kernels {
 
     /** {@code y = x}. */
     public void copy(Matrix x, Matrix y) {
+        copy(x, y, 0, x.cols());
+    }
+
+    /** {@code y = x} on the columns {@code [c0, c1)}. */
+    public void copy(Matrix x, Matrix y, int c0, int c1) {
         sameShape("copy", x, y);
         disjoint("copy", "y", y, "x", x);
+        range("copy", x, c0, c1);
         for (int r = 0; r < x.rows(); r++) {
             if (x.precision() == Precision.F64) {
-                f64.copy(x.segment(), (long) r * x.ld(), y.segment(), (long) r * y.ld(), x.cols());
+                f64.copy(x.segment(), (long) r * x.ld() + c0, y.segment(), (long) r * y.ld() + c0, c1 - c0);
             } else {
-                f32.copy(x.segment(), (long) r * x.ld(), y.segment(), (long) r * y.ld(), x.cols());
+                f32.copy(x.segment(), (long) r * x.ld() + c0, y.segment(), (long) r * y.ld() + c0, c1 - c0);
             }
         }
     }
 
     /** {@code y = a·x + b·y}. */
     public void axpby(double a, Matrix x, double b, Matrix y) {
+        axpby(a, x, b, y, 0, x.cols());
+    }
+
+    /** {@code y = a·x + b·y} on the columns {@code [c0, c1)}; each element is computed alone, so any split agrees. */
+    public void axpby(double a, Matrix x, double b, Matrix y, int c0, int c1) {
         sameShape("axpby", x, y);
         finite("axpby", "a", a);
         finite("axpby", "b", b);
         if (x != y) {
             disjoint("axpby", "y", y, "x", x);
         }
+        range("axpby", x, c0, c1);
+        int n = c1 - c0;
         for (int r = 0; r < x.rows(); r++) {
+            long xi = (long) r * x.ld() + c0;
+            long yi = (long) r * y.ld() + c0;
             if (x.precision() == Precision.F64) {
-                f64.axpby(a, x.segment(), (long) r * x.ld(), b, y.segment(), (long) r * y.ld(), x.cols());
+                f64.axpby(a, x.segment(), xi, b, y.segment(), yi, n);
             } else {
-                f32.axpby((float) a, x.segment(), (long) r * x.ld(), (float) b, y.segment(), (long) r * y.ld(), x.cols());
+                f32.axpby((float) a, x.segment(), xi, (float) b, y.segment(), yi, n);
             }
         }
     }
@@ -452,12 +467,21 @@ public final class Kernels {
 
     /** Σ x·y over all elements; rows are summed in order. */
     public double dot(Matrix x, Matrix y) {
+        return dot(x, y, 0, x.cols());
+    }
+
+    /** Σ x·y over the columns {@code [c0, c1)}; rows are summed in order. */
+    public double dot(Matrix x, Matrix y, int c0, int c1) {
         sameShape("dot", x, y);
+        range("dot", x, c0, c1);
         double s = 0;
+        int n = c1 - c0;
         for (int r = 0; r < x.rows(); r++) {
+            long xi = (long) r * x.ld() + c0;
+            long yi = (long) r * y.ld() + c0;
             s += x.precision() == Precision.F64
-                    ? f64.dot(x.segment(), (long) r * x.ld(), y.segment(), (long) r * y.ld(), x.cols())
-                    : f32.dot(x.segment(), (long) r * x.ld(), y.segment(), (long) r * y.ld(), x.cols());
+                    ? f64.dot(x.segment(), xi, y.segment(), yi, n)
+                    : f32.dot(x.segment(), xi, y.segment(), yi, n);
         }
         return s;
     }

@@ -8,26 +8,36 @@ import org.layerbraid.vecmath.Precision;
 import org.layerbraid.vecmath.TensorArena;
 
 /**
- * Solves the forward chain {@code u_{n+1} = Φ_n(u_n)}, n = 0..N−1, from a given u_0 with nonlinear (FAS) MGRIT
- * V-cycles over the layer-time grid: all N + 1 states of the fine level are unknowns of one system, relaxed in
- * parallel over C-intervals and corrected from re-discretised coarse levels, the coarsest solved serially (BRIEF
- * §1). With one level this is serial propagation.
+ * Solves the forward chain {@code u_{n+1} = Φ_n(u_n)}, n = 0..N−1, from a given u_0 with nonlinear (FAS) MGRIT over
+ * the layer-time grid: all N + 1 states of the fine level are unknowns of one system, relaxed in parallel over
+ * C-intervals and corrected from re-discretised coarse levels, the coarsest solved serially (BRIEF §1). With one
+ * level this is serial propagation, bitwise.
  * <p>
- * One iteration (V-cycle) relaxes level 0, restricts to level 1 computing the fine residual at the C-points,
- * tests convergence on its norm, solves the coarse levels recursively and corrects level 0 (injection at
- * C-points, then F-relaxation). The residual norm is the Euclidean norm over all C-point residuals, summed per
- * interval and then in interval order. A solve throws {@link SolveDivergedException} when the norm is not finite
- * or has grown {@value #GROWTH_LIMIT} times in a row; in fixed-iteration mode, which measures no norm, when the
- * final state is not finite.
+ * One iteration relaxes level 0, restricts to level 1 computing the fine residual at the C-points (unless in
+ * fixed-iteration mode), tests convergence on its norm, solves the coarse levels with a V- or F-cycle and injects
+ * the coarse values at level 0's C-points. The F-relaxation that completes a textbook correction is the first
+ * thing the next iteration does, so it is not done twice: instead every solve ends with a final pass that runs
+ * each step 0..N−1 once from the final states, and keeps each step's side product (the ResNet's pre-activations,
+ * which the adjoint then needs not recompute). The residual norm is the Euclidean norm over all C-point residuals,
+ * summed per interval and then in interval order. A solve throws {@link SolveDivergedException} when the norm is
+ * not finite or has grown {@value #GROWTH_LIMIT} times in a row; in fixed-iteration mode, which measures no norm,
+ * when the final state is not finite.
  * <p>
- * Owns all state memory (every fine point, plus the points and right-hand sides of the coarse levels) and a
- * worker pool; make one per propagator shape and reuse it: the states of one solve are the warm start of the
- * next. The propagator's {@code step} is called with {@code z = null}, concurrently for different n when
- * there is more than one worker. Results do not depend on the number of workers.
+ * Relaxation carries a tile of batch columns through each C-interval (see {@link #tileColumns}). Owns all state
+ * memory (every fine point and its side product, the points and right-hand sides of the coarse levels) and a
+ * worker pool; make one per propagator shape and reuse it: the states of one solve are the warm start of the next.
+ * The propagator's {@code step} is called concurrently for different n when there is more than one worker.
+ * Results do not depend on the number of workers.
  */
 public final class ForwardSolver implements AutoCloseable {
     /** Consecutive residual increases after which a solve counts as diverging. */
     public static final int GROWTH_LIMIT = 3;
+    /**
+     * Bytes of one state tile when the options leave the tile to the solver: a 16 KiB tile of u, plus the same of
+     * the next state (and pre-activation) written from it, stays in a 32–48 KiB L1 data cache through the c steps
+     * of an interval; small enough too that a width-64 f64 tile still has 32 columns for the matrix kernel.
+     */
+    static final int TILE_BYTES = 16 * 1024;
 
     private final Kernels kernels;
     private final MgritOptions options;
@@ -35,23 +45,36 @@ public final class ForwardSolver implements AutoCloseable {
     private final TensorArena arena;
     private final WorkerPool pool;
     private final Level[] levels;
-    private final VCycle cycle;
+    private final MultigridCycle cycle;
+    private final SolveProgress progress = new SolveProgress();
     private final Precision precision;
     private final int width;
     private final int batch;
     /** Whether the fine states hold a finished solve (a valid warm start). */
     private boolean warm;
+    private double[] norms;
+    private int normCount;
 
     /**
-     * A solver for N = {@code steps} steps of size h on width × batch states.
+     * A solver for N = {@code steps} steps of size h on width × batch states that keeps each fine step's side
+     * product (for the ResNet: the pre-activations, see {@link #sideProduct}).
      *
      * @param workers the number of workers relaxing C-intervals in parallel (the caller is one of them)
      * @throws IllegalArgumentException for bad options, sizes or worker counts
      */
     public ForwardSolver(Propagator propagator, Kernels kernels, int steps, double h, Precision precision, int width,
             int batch, MgritOptions options, int workers) {
+        this(propagator, kernels, steps, h, precision, width, batch, options, workers, true);
+    }
+
+    ForwardSolver(Propagator propagator, Kernels kernels, int steps, double h, Precision precision, int width,
+            int batch, MgritOptions options, int workers, boolean keepSideProducts) {
         if (width < 1 || batch < 1) {
             throw new IllegalArgumentException("states must be at least 1 × 1, got " + width + " × " + batch);
+        }
+        if (workers < 1 || workers > WorkerPool.MAX_WORKERS) {
+            throw new IllegalArgumentException("workers must be between 1 and " + WorkerPool.MAX_WORKERS + ", got "
+                    + workers);
         }
         this.kernels = kernels;
         this.options = options;
@@ -59,18 +82,22 @@ public final class ForwardSolver implements AutoCloseable {
         this.precision = precision;
         this.width = width;
         this.batch = batch;
+        this.norms = new double[options.maxIterations() + 1];
         this.arena = new TensorArena("forward solve");
         WorkerPool created = null;
         try {
+            int tile = tileColumns(options.batchTile(), precision, width, batch);
             this.levels = new Level[hierarchy.levels()];
             for (int l = 0; l < levels.length; l++) {
                 Matrix[] u = states(hierarchy.steps(l) + 1, 0);
                 Matrix[] rhs = l == 0 ? null : states(hierarchy.steps(l) + 1, 1);
-                levels[l] = new Level(hierarchy, l, u, rhs, propagator, kernels);
+                Matrix[] side = l == 0 && keepSideProducts ? states(hierarchy.steps(0), 0) : null;
+                levels[l] = new Level(hierarchy, options, l, u, rhs, side, tile, propagator, kernels);
             }
             created = new WorkerPool(workers);
             this.pool = created;
-            this.cycle = new VCycle(levels, options, pool, kernels, states(workers, 0));
+            this.cycle = new MultigridCycle(levels, options, pool, kernels, BlockTransport.sharedMemory(),
+                    states(workers, 0));
         } catch (RuntimeException | Error e) {
             if (created != null) {
                 created.close();
@@ -78,6 +105,17 @@ public final class ForwardSolver implements AutoCloseable {
             arena.close();
             throw e;
         }
+    }
+
+    /**
+     * Columns per relaxation tile: {@code requested} rounded up to the column alignment, or when 0 as many columns
+     * as fit {@link #TILE_BYTES}, rounded down to the alignment; never more than the batch.
+     */
+    static int tileColumns(int requested, Precision precision, int width, int batch) {
+        int align = Kernels.columnAlignment(precision);
+        int columns = requested > 0 ? (requested + align - 1) / align * align
+                : Math.max(align, TILE_BYTES / (width * precision.bytes()) / align * align);
+        return Math.min(columns, batch);
     }
 
     /** {@code count} state matrices, those before {@code first} left null. */
@@ -94,17 +132,42 @@ public final class ForwardSolver implements AutoCloseable {
         return hierarchy;
     }
 
+    /** The options this solver was made with. */
+    public MgritOptions options() {
+        return options;
+    }
+
+    /** Columns per batch tile in the relaxations. */
+    public int tileColumns() {
+        return levels[0].tile;
+    }
+
+    /** The running (or last) solve, for watching from another thread. */
+    public SolveProgress progress() {
+        return progress;
+    }
+
     /**
-     * Solves from {@code u0} (width × batch, copied) as the options say; the states are then {@link #state}.
+     * Solves from {@code u0} (width × batch, copied) as the options say; the states are then {@link #state} and the
+     * side products {@link #sideProduct}.
      *
      * @throws SolveDivergedException when the iteration diverges (the states are then meaningless, and the next
      *     WARM solve starts from zero)
      */
     public SolveStatistics solve(Matrix u0) {
+        int iterations = iterate(u0);
+        finish(iterations);
+        return statistics(iterations);
+    }
+
+    /** Sets up the initial guess and runs the iterations; returns how many ran. */
+    int iterate(Matrix u0) {
         if (u0.rows() != width || u0.cols() != batch || u0.precision() != precision) {
             throw new IllegalArgumentException("initial state must be " + precision.label() + "[" + width + "×" + batch
                     + "], got " + u0.shape());
         }
+        progress.started();
+        cycle.resetTimers();
         Level fine = levels[0];
         kernels.copy(u0, fine.u[0]);
         InitialGuess guess = options.initialGuess();
@@ -116,42 +179,50 @@ public final class ForwardSolver implements AutoCloseable {
             Relaxation.serial(fine);
         }
         warm = false;
-        SolveStatistics stats;
-        if (levels.length == 1) {
-            Relaxation.serial(fine);
-            stats = new SolveStatistics(1, new double[0], true, hierarchy.pointsPerLevel());
-        } else if (options.fixedIterations()) {
-            stats = iterateFixed();
-        } else {
-            stats = iterateToTolerance();
+        normCount = 0;
+        try {
+            if (levels.length == 1) {
+                return 1;
+            }
+            return options.fixedIterations() ? iterateFixed() : iterateToTolerance();
+        } catch (RuntimeException | Error e) {
+            progress.ended();
+            throw e;
         }
-        warm = true;
-        return stats;
     }
 
-    private SolveStatistics iterateFixed() {
-        Matrix last = levels[0].u[levels[0].steps];
-        for (int it = 1; it <= options.maxIterations(); it++) {
-            cycle.relax(0);
+    /** Fixed iterations; the last C-point (one state, cheap to check) tells when the iteration blows up. */
+    private int iterateFixed() {
+        Level fine = levels[0];
+        Matrix lastCPoint = fine.u[fine.steps / fine.cfactor * fine.cfactor];
+        for (int it = 0; it < options.maxIterations(); it++) {
+            boolean down = it > 0 || !options.skipFirstDown();
+            if (down) {
+                cycle.relax(0);
+            }
             cycle.restrict(0);
-            cycle.solveCoarse(1);
-            cycle.correct(0);
-            double max = kernels.normMax(last);
-            if (!Double.isFinite(max)) {
-                throw new SolveDivergedException(it, "MGRIT diverged: the final state is not finite after iteration "
-                        + it);
+            cycle.solveCoarse(1, down);
+            cycle.inject();
+            progress.iterated(it + 1, Double.NaN);
+            if (!Double.isFinite(kernels.normMax(lastCPoint))) {
+                throw new SolveDivergedException(it + 1, "MGRIT diverged: the last C-point is not finite after iteration "
+                        + (it + 1));
             }
         }
-        return new SolveStatistics(options.maxIterations(), new double[0], false, hierarchy.pointsPerLevel());
+        return options.maxIterations();
     }
 
-    private SolveStatistics iterateToTolerance() {
-        double[] norms = new double[options.maxIterations() + 1];
+    private int iterateToTolerance() {
+        double stop = options.tolerance();
         int growing = 0;
         for (int it = 0; ; it++) {
-            cycle.relax(0);
+            boolean down = it > 0 || !options.skipFirstDown();
+            if (down) {
+                cycle.relax(0);
+            }
             double norm = cycle.restrictMeasured();
-            norms[it] = norm;
+            norms[normCount++] = norm;
+            progress.iterated(it, norm);
             if (!Double.isFinite(norm)) {
                 throw new SolveDivergedException(it, "MGRIT diverged: residual norm " + norm + " after iteration "
                         + it);
@@ -161,18 +232,63 @@ public final class ForwardSolver implements AutoCloseable {
                 throw new SolveDivergedException(it, "MGRIT diverged: residual norm grew " + growing
                         + " times in a row, to " + norm + " after iteration " + it);
             }
-            boolean converged = norm <= options.tolerance();
-            if (converged || it == options.maxIterations()) {
-                return new SolveStatistics(it, Arrays.copyOf(norms, it + 1), converged, hierarchy.pointsPerLevel());
+            if (it == 0) {
+                stop = Math.max(stop, options.relativeTolerance() * norm);
             }
-            cycle.solveCoarse(1);
-            cycle.correct(0);
+            if (norm <= stop || it == options.maxIterations()) {
+                return it;
+            }
+            cycle.solveCoarse(1, down);
+            cycle.inject();
         }
+    }
+
+    /** The final pass (one level: the serial sweep); then the states are a valid warm start. */
+    void finish(int iterations) {
+        try {
+            if (levels.length == 1) {
+                long start = System.nanoTime();
+                Relaxation.serialKeeping(levels[0]);
+                cycle.timers()[SolvePhase.FINAL_PASS.ordinal()] += System.nanoTime() - start;
+            } else {
+                cycle.finalPass();
+            }
+            Level fine = levels[0];
+            if (!Double.isFinite(kernels.normMax(fine.u[fine.steps]))) {
+                throw new SolveDivergedException(iterations, "MGRIT diverged: the final state is not finite after "
+                        + iterations + " iteration" + (iterations == 1 ? "" : "s"));
+            }
+            warm = true;
+        } finally {
+            progress.ended();
+        }
+    }
+
+    /** What the last solve did. */
+    SolveStatistics statistics(int iterations) {
+        boolean single = levels.length == 1;
+        boolean converged = single || (!options.fixedIterations() && normCount > 0
+                && norms[normCount - 1] <= Math.max(options.tolerance(),
+                        options.relativeTolerance() * norms[0]));
+        return new SolveStatistics(iterations, Arrays.copyOf(norms, normCount), converged,
+                hierarchy.pointsPerLevel(), cycle.timers());
     }
 
     /** The fine state u_n (0 ≤ n ≤ N) of the last solve; owned by this solver, overwritten by the next solve. */
     public Matrix state(int n) {
         return levels[0].u[n];
+    }
+
+    /**
+     * What the propagator's step n stored as side product in the last solve's final pass, from the final state
+     * u_n (for the ResNet: the pre-activation K_n u_n + b_n), 0 ≤ n < N; owned by this solver.
+     */
+    public Matrix sideProduct(int n) {
+        Matrix[] side = levels[0].side;
+        if (side == null) {
+            throw new IllegalStateException("this solver keeps no side products");
+        }
+        return side[n];
     }
 
     /** Ends the workers and frees all states. */

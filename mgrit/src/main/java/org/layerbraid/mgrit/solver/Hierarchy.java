@@ -29,16 +29,28 @@ public final class Hierarchy {
      * @throws IllegalArgumentException on any argument out of range
      */
     public Hierarchy(int steps, double h, int maxLevels, int minCoarse, int cfactor0, int cfactor) {
+        this(steps, h, maxLevels, minCoarse, new int[] {cfactor0, cfactor});
+    }
+
+    /**
+     * A hierarchy with a coarsening factor per level: {@code cfactors[l]} from level l to l + 1, the last entry
+     * for all deeper levels.
+     *
+     * @throws IllegalArgumentException on any argument out of range
+     */
+    public Hierarchy(int steps, double h, int maxLevels, int minCoarse, int[] cfactors) {
         check(steps >= 1, "the number of steps must be at least 1, got " + steps);
         check(h > 0 && Double.isFinite(h), "the step size must be positive and finite, got " + h);
         check(maxLevels >= 1, "max levels must be at least 1, got " + maxLevels);
         check(minCoarse >= 1, "min coarse must be at least 1 step, got " + minCoarse);
-        check(cfactor0 >= 2 && cfactor >= 2, "coarsening factors must be at least 2, got " + cfactor0
-                + " (level 0) and " + cfactor + " (coarser levels)");
+        check(cfactors.length >= 1, "at least one coarsening factor must be given");
+        for (int c : cfactors) {
+            check(c >= 2, "coarsening factors must be at least 2, got " + c);
+        }
         List<Integer> n = new ArrayList<>(List.of(steps));
         List<Integer> c = new ArrayList<>();
         while (n.size() < maxLevels) {
-            int factor = n.size() == 1 ? cfactor0 : cfactor;
+            int factor = cfactors[Math.min(n.size() - 1, cfactors.length - 1)];
             int coarse = n.getLast() / factor;
             if (coarse < minCoarse) {
                 break;
@@ -52,7 +64,7 @@ public final class Hierarchy {
         this.strides = new int[this.steps.length];
         strides[0] = 1;
         for (int l = 1; l < strides.length; l++) {
-            strides[l] = strides[l - 1] * cfactors[l - 1];
+            strides[l] = strides[l - 1] * this.cfactors[l - 1];
         }
     }
 

@@ -5,17 +5,20 @@ import org.layerbraid.vecmath.Kernels;
 /**
  * The coarse-grid correction of one C-interval: the coarse solution replaces the fine C-point (FAS injection,
  * {@code u ← u + (v − R u)} which at a C-point is {@code u ← v}), then an F-relaxation carries it through the
- * interval's F-points.
+ * interval's F-points. On level 0 the F-relaxation is left out: the next iteration starts with the very same
+ * F-relaxation, and the solve ends with a final pass that does it.
  */
 final class Interpolation {
     private Interpolation() {
     }
 
     /** Corrects C-interval k of {@code fine} from {@code coarse}; C-point 0 (the initial state) stays. */
-    static void interval(Level fine, Level coarse, int k, Kernels kernels) {
+    static void interval(Level fine, Level coarse, int k, boolean relax, Kernels kernels) {
         if (k > 0) {
             kernels.copy(coarse.u[k], fine.u[k * fine.cfactor]);
         }
-        Relaxation.f(fine, k);
+        if (relax) {
+            Relaxation.f(fine, k);
+        }
     }
 }

@@ -7,33 +7,46 @@ import org.layerbraid.vecmath.Matrix;
  * One grid level and its equation {@code u_{j+1} = Φ_l(u_j) + g_{j+1}}, j = 0..N_l − 1, with u_0 fixed. Φ_l is
  * the re-discretised step: from point j it calls the propagator's step of fine index {@code j·stride} with the
  * level's step size. g is the FAS right-hand side, absent (zero) on level 0. The states of every point are
- * stored; the level's C-points are the multiples of its coarsening factor.
+ * stored; the level's C-points are the multiples of its coarsening factor. Every operation works on a range of
+ * batch columns, so a relaxation can carry one cache-sized tile of the batch through a whole C-interval.
  */
 final class Level {
     final int index;
     final int steps;
     /** c_l, or 0 on the coarsest level (which has no C/F split). */
     final int cfactor;
+    /** The CF pairs after the first F-relaxation, and the C-relaxation weight, on this level. */
+    final int cfSweeps;
+    final double cWeight;
     final Matrix[] u;
     /** g_1..g_N (entry 0 unused), or null on level 0. */
     final Matrix[] rhs;
+    /** Where the final pass stores each step's side product (z_j for the ResNet), or null. */
+    final Matrix[] side;
+    /** Columns per tile, and the batch size. */
+    final int tile;
+    final int batch;
     private final int stride;
     private final double h;
     private final Propagator propagator;
     private final Kernels kernels;
-    private final int batch;
 
-    Level(Hierarchy hierarchy, int index, Matrix[] u, Matrix[] rhs, Propagator propagator, Kernels kernels) {
+    Level(Hierarchy hierarchy, MgritOptions options, int index, Matrix[] u, Matrix[] rhs, Matrix[] side, int tile,
+            Propagator propagator, Kernels kernels) {
         this.index = index;
         this.steps = hierarchy.steps(index);
         this.cfactor = index < hierarchy.levels() - 1 ? hierarchy.cfactor(index) : 0;
+        this.cfSweeps = options.cfSweeps(index);
+        this.cWeight = options.cWeight(index);
         this.stride = hierarchy.stride(index);
         this.h = hierarchy.stepSize(index);
         this.u = u;
         this.rhs = rhs;
+        this.side = side;
+        this.batch = u[0].cols();
+        this.tile = tile;
         this.propagator = propagator;
         this.kernels = kernels;
-        this.batch = u[0].cols();
     }
 
     /**
@@ -44,21 +57,36 @@ final class Level {
         return steps / cfactor + 1;
     }
 
-    /** Solves the level's equation at point j + 1: {@code u_{j+1} = Φ_l(u_j) + g_{j+1}}. */
-    void step(int j) {
-        predict(j, u[j + 1]);
+    /** Solves the level's equation at point j + 1 on columns [c0, c1): {@code u_{j+1} = Φ_l(u_j) + g_{j+1}}. */
+    void step(int j, int c0, int c1) {
+        predict(j, u[j + 1], c0, c1);
+    }
+
+    /** {@link #step} that also keeps the step's side product (the final pass, on level 0). */
+    void stepKeeping(int j, int c0, int c1) {
+        propagator.step(j * stride, h, u[j], u[j + 1], side == null ? null : side[j], c0, c1);
+        addRhs(j, u[j + 1], c0, c1);
+    }
+
+    /** The side product of step j alone; {@code out} receives Φ_l(u_j), which is not kept. */
+    void sideProduct(int j, Matrix out, int c0, int c1) {
+        propagator.step(j * stride, h, u[j], out, side == null ? null : side[j], c0, c1);
     }
 
     /** {@code out = Φ_l(u_j) + g_{j+1}}: what the equation says point j + 1 should be. */
-    void predict(int j, Matrix out) {
-        propagate(j, u[j], out);
-        if (rhs != null) {
-            kernels.axpby(1, rhs[j + 1], 1, out);
-        }
+    void predict(int j, Matrix out, int c0, int c1) {
+        propagate(j, u[j], out, c0, c1);
+        addRhs(j, out, c0, c1);
     }
 
     /** {@code out = Φ_l(from)} with the step of point j, without right-hand side. */
-    void propagate(int j, Matrix from, Matrix out) {
-        propagator.step(j * stride, h, from, out, null, 0, batch);
+    void propagate(int j, Matrix from, Matrix out, int c0, int c1) {
+        propagator.step(j * stride, h, from, out, null, c0, c1);
+    }
+
+    private void addRhs(int j, Matrix out, int c0, int c1) {
+        if (rhs != null) {
+            kernels.axpby(1, rhs[j + 1], 1, out, c0, c1);
+        }
     }
 }

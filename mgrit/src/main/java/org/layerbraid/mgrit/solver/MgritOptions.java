@@ -1,33 +1,72 @@
 package org.layerbraid.mgrit.solver;
 
-/**
- * Settings of an MGRIT solve.
- *
- * @param maxLevels      the most grid levels (1 = serial propagation)
- * @param minCoarse      the fewest steps a coarse level may have
- * @param cfactor0       coarsening factor from level 0 to level 1
- * @param cfactor        coarsening factor between the coarser levels
- * @param cfSweeps0      relaxation on level 0: F followed by this many CF pairs (0 = F, 1 = FCF, n = F(CF)ⁿ)
- * @param cfSweeps       the same for the coarse levels above the coarsest (which is solved exactly)
- * @param maxIterations  the most V-cycles; in fixed-iteration mode exactly this many
- * @param tolerance      stop when the residual norm is at most this (absolute); ignored in fixed mode
- * @param fixedIterations run {@code maxIterations} V-cycles and compute no residual norm (the one-shot method)
- * @param initialGuess   where the states start
- */
-public record MgritOptions(int maxLevels, int minCoarse, int cfactor0, int cfactor, int cfSweeps0, int cfSweeps,
-        int maxIterations, double tolerance, boolean fixedIterations, InitialGuess initialGuess) {
+import java.util.Arrays;
 
-    /** Validates every setting; throws IllegalArgumentException naming the first bad one. */
-    public MgritOptions {
-        require(maxLevels >= 1, "max levels must be at least 1, got " + maxLevels);
-        require(minCoarse >= 1, "min coarse must be at least 1, got " + minCoarse);
-        require(cfactor0 >= 2 && cfactor >= 2, "coarsening factors must be at least 2, got " + cfactor0 + " and "
-                + cfactor);
-        require(cfSweeps0 >= 0 && cfSweeps >= 0, "CF sweeps must be ≥ 0, got " + cfSweeps0 + " and " + cfSweeps);
-        require(maxIterations >= 1 || (maxIterations == 0 && fixedIterations),
-                "max iterations must be at least 1 (0 only in fixed-iteration mode), got " + maxIterations);
-        require(tolerance >= 0 && Double.isFinite(tolerance), "tolerance must be ≥ 0 and finite, got " + tolerance);
-        require(initialGuess != null, "an initial guess must be given");
+/**
+ * Settings of an MGRIT solve, validated when built. Per-level settings are arrays indexed by level whose last
+ * entry also holds for every deeper level, so {@code cfactor(4)} means c = 4 everywhere and {@code cfSweeps(0, 1)}
+ * means F-relaxation on level 0 and FCF on all coarser levels (the reference setting).
+ */
+public final class MgritOptions {
+    /** The multigrid cycle an iteration runs. */
+    public enum Cycle {
+        /** Relax, restrict, solve the coarse level with one V-cycle, correct. */
+        V,
+        /** On each level a coarse F-cycle, then a second correction from a V-cycle: more coarse work, fewer iterations. */
+        F
+    }
+
+    private final int maxLevels;
+    private final int minCoarse;
+    private final int[] cfactors;
+    private final int[] cfSweeps;
+    private final double[] cWeights;
+    private final Cycle cycle;
+    private final boolean skipFirstDown;
+    private final int maxIterations;
+    private final double tolerance;
+    private final double relativeTolerance;
+    private final boolean fixedIterations;
+    private final InitialGuess initialGuess;
+    private final int batchTile;
+
+    private MgritOptions(Builder b) {
+        require(b.maxLevels >= 1, "max levels must be at least 1, got " + b.maxLevels);
+        require(b.minCoarse >= 1, "min coarse must be at least 1, got " + b.minCoarse);
+        require(b.cfactors.length >= 1, "at least one coarsening factor must be given");
+        for (int c : b.cfactors) {
+            require(c >= 2, "coarsening factors must be at least 2, got " + c);
+        }
+        require(b.cfSweeps.length >= 1, "at least one relaxation setting must be given");
+        for (int s : b.cfSweeps) {
+            require(s >= 0, "CF sweeps must be ≥ 0 (0 = F, 1 = FCF), got " + s);
+        }
+        require(b.cWeights.length >= 1, "at least one C-relaxation weight must be given");
+        for (double w : b.cWeights) {
+            require(w > 0 && w < 2, "C-relaxation weights must lie in (0, 2), got " + w);
+        }
+        require(b.cycle != null, "a cycle (V or F) must be given");
+        require(b.maxIterations >= 1 || (b.maxIterations == 0 && b.fixedIterations),
+                "max iterations must be at least 1 (0 only in fixed-iteration mode), got " + b.maxIterations);
+        require(b.tolerance > 0 && Double.isFinite(b.tolerance),
+                "the absolute tolerance must be positive and finite, got " + b.tolerance);
+        require(b.relativeTolerance >= 0 && b.relativeTolerance < 1,
+                "the relative tolerance must be in [0, 1) (0 = off), got " + b.relativeTolerance);
+        require(b.initialGuess != null, "an initial guess must be given");
+        require(b.batchTile >= 0, "the batch tile must be ≥ 0 columns (0 = automatic), got " + b.batchTile);
+        this.maxLevels = b.maxLevels;
+        this.minCoarse = b.minCoarse;
+        this.cfactors = b.cfactors.clone();
+        this.cfSweeps = b.cfSweeps.clone();
+        this.cWeights = b.cWeights.clone();
+        this.cycle = b.cycle;
+        this.skipFirstDown = b.skipFirstDown;
+        this.maxIterations = b.maxIterations;
+        this.tolerance = b.tolerance;
+        this.relativeTolerance = b.relativeTolerance;
+        this.fixedIterations = b.fixedIterations;
+        this.initialGuess = b.initialGuess;
+        this.batchTile = b.batchTile;
     }
 
     private static void require(boolean ok, String message) {
@@ -36,33 +75,137 @@ public record MgritOptions(int maxLevels, int minCoarse, int cfactor0, int cfact
         }
     }
 
-    /** Defaults: 3 levels, min coarse 2, c = 4, FCF everywhere, 30 iterations to 1e-10, zero initial guess. */
+    /**
+     * Defaults: 3 levels, min coarse 2, c = 4, FCF everywhere with unit C weight, V-cycles, no skip, at most 30
+     * iterations to an absolute tolerance of 1e-10, zero initial guess, automatic batch tile.
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** CF pairs after the first F-relaxation on the given level. */
+    /** A builder starting from these options. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.maxLevels = maxLevels;
+        b.minCoarse = minCoarse;
+        b.cfactors = cfactors.clone();
+        b.cfSweeps = cfSweeps.clone();
+        b.cWeights = cWeights.clone();
+        b.cycle = cycle;
+        b.skipFirstDown = skipFirstDown;
+        b.maxIterations = maxIterations;
+        b.tolerance = tolerance;
+        b.relativeTolerance = relativeTolerance;
+        b.fixedIterations = fixedIterations;
+        b.initialGuess = initialGuess;
+        b.batchTile = batchTile;
+        return b;
+    }
+
+    private static int at(int[] perLevel, int level) {
+        return perLevel[Math.min(level, perLevel.length - 1)];
+    }
+
+    /** The most grid levels (1 = serial propagation). */
+    public int maxLevels() {
+        return maxLevels;
+    }
+
+    /** The fewest steps a coarse level may have. */
+    public int minCoarse() {
+        return minCoarse;
+    }
+
+    /** The coarsening factor from level l to level l + 1. */
+    public int cfactor(int level) {
+        return at(cfactors, level);
+    }
+
+    /** CF pairs after the first F-relaxation on level l (0 = F, 1 = FCF, n = F(CF)ⁿ). */
     public int cfSweeps(int level) {
-        return level == 0 ? cfSweeps0 : cfSweeps;
+        return at(cfSweeps, level);
+    }
+
+    /** The C-relaxation weight ω on level l: {@code u_C ← ω·(Φ(u_{C−1}) + g) + (1 − ω)·u_C}. */
+    public double cWeight(int level) {
+        return cWeights[Math.min(level, cWeights.length - 1)];
+    }
+
+    /** V- or F-cycles. */
+    public Cycle cycle() {
+        return cycle;
+    }
+
+    /** Whether the first iteration skips relaxation on the way down (useful from a zero or poor start). */
+    public boolean skipFirstDown() {
+        return skipFirstDown;
+    }
+
+    /** The most iterations; in fixed-iteration mode exactly this many. */
+    public int maxIterations() {
+        return maxIterations;
+    }
+
+    /** Stop when the residual norm is at most this. */
+    public double tolerance() {
+        return tolerance;
+    }
+
+    /** Stop also when the residual norm is at most this times the first one (0 = off). */
+    public double relativeTolerance() {
+        return relativeTolerance;
+    }
+
+    /** Run {@link #maxIterations} iterations and compute no residual norm (the one-shot method). */
+    public boolean fixedIterations() {
+        return fixedIterations;
+    }
+
+    /** Where the states start. */
+    public InitialGuess initialGuess() {
+        return initialGuess;
+    }
+
+    /** Columns per batch tile inside a relaxation, 0 = chosen from the state size. */
+    public int batchTile() {
+        return batchTile;
     }
 
     /** The grid hierarchy these options give for N steps of size h. */
     public Hierarchy hierarchy(int steps, double h) {
-        return new Hierarchy(steps, h, maxLevels, minCoarse, cfactor0, cfactor);
+        int[] c = new int[Math.max(maxLevels - 1, 1)];
+        for (int l = 0; l < c.length; l++) {
+            c[l] = cfactor(l);
+        }
+        return new Hierarchy(steps, h, maxLevels, minCoarse, c);
+    }
+
+    @Override
+    public String toString() {
+        return "MgritOptions[levels ≤ " + maxLevels + ", min coarse " + minCoarse + ", cfactor "
+                + Arrays.toString(cfactors) + ", CF sweeps " + Arrays.toString(cfSweeps) + ", C weight "
+                + Arrays.toString(cWeights) + ", " + cycle + "-cycle" + (skipFirstDown ? ", skip first down" : "")
+                + (fixedIterations ? ", fixed " + maxIterations + " iterations"
+                        : ", ≤ " + maxIterations + " iterations to " + tolerance
+                        + (relativeTolerance > 0 ? " or " + relativeTolerance + " relative" : ""))
+                + ", initial guess " + initialGuess + ", batch tile " + (batchTile == 0 ? "auto" : batchTile) + "]";
     }
 
     /** A builder for {@link MgritOptions}, starting from the defaults of {@link #builder()}. */
     public static final class Builder {
         private int maxLevels = 3;
         private int minCoarse = 2;
-        private int cfactor0 = 4;
-        private int cfactor = 4;
-        private int cfSweeps0 = 1;
-        private int cfSweeps = 1;
+        private int[] cfactors = {4};
+        private int[] cfSweeps = {1};
+        private double[] cWeights = {1.0};
+        private Cycle cycle = Cycle.V;
+        private boolean skipFirstDown;
         private int maxIterations = 30;
         private double tolerance = 1e-10;
+        private double relativeTolerance;
         private boolean fixedIterations;
         private InitialGuess initialGuess = InitialGuess.ZERO;
+        private int batchTile;
 
         private Builder() {
         }
@@ -74,26 +217,37 @@ public record MgritOptions(int maxLevels, int minCoarse, int cfactor0, int cfact
             return this;
         }
 
-        /** The same coarsening factor on every level. */
-        public Builder cfactor(int c) {
-            return cfactor(c, c);
-        }
-
-        /** Coarsening factors from level 0 and between the coarser levels. */
-        public Builder cfactor(int level0, int coarser) {
-            this.cfactor0 = level0;
-            this.cfactor = coarser;
+        /** Coarsening factors from level 0, 1, …; the last one holds for all deeper levels. */
+        public Builder cfactor(int... perLevel) {
+            this.cfactors = perLevel.clone();
             return this;
         }
 
-        /** CF pairs after the first F-relaxation, on level 0 and on the coarse levels (0 = F, 1 = FCF). */
-        public Builder cfSweeps(int level0, int coarser) {
-            this.cfSweeps0 = level0;
-            this.cfSweeps = coarser;
+        /** CF pairs after the first F-relaxation per level (0 = F, 1 = FCF); the last holds deeper down. */
+        public Builder cfSweeps(int... perLevel) {
+            this.cfSweeps = perLevel.clone();
             return this;
         }
 
-        /** Iterate until the residual norm is at most {@code absolute}, or for at most {@code max} V-cycles. */
+        /** C-relaxation weights per level, in (0, 2); the last holds deeper down. */
+        public Builder cWeight(double... perLevel) {
+            this.cWeights = perLevel.clone();
+            return this;
+        }
+
+        /** V- or F-cycles. */
+        public Builder cycle(Cycle c) {
+            this.cycle = c;
+            return this;
+        }
+
+        /** Whether the first iteration skips the relaxations on the way down. */
+        public Builder skipFirstDown(boolean skip) {
+            this.skipFirstDown = skip;
+            return this;
+        }
+
+        /** Iterate until the residual norm is at most {@code absolute}, or for at most {@code max} iterations. */
         public Builder tolerance(double absolute, int max) {
             this.tolerance = absolute;
             this.maxIterations = max;
@@ -101,7 +255,13 @@ public record MgritOptions(int maxLevels, int minCoarse, int cfactor0, int cfact
             return this;
         }
 
-        /** Run exactly {@code count} V-cycles without computing residual norms. */
+        /** Also stop when the residual norm has fallen to {@code relative} times the first one (0 = off). */
+        public Builder relativeTolerance(double relative) {
+            this.relativeTolerance = relative;
+            return this;
+        }
+
+        /** Run exactly {@code count} iterations without computing residual norms. */
         public Builder fixedIterations(int count) {
             this.maxIterations = count;
             this.fixedIterations = true;
@@ -114,10 +274,15 @@ public record MgritOptions(int maxLevels, int minCoarse, int cfactor0, int cfact
             return this;
         }
 
-        /** The options; throws IllegalArgumentException for bad settings. */
+        /** Columns per batch tile inside a relaxation (0 = automatic). */
+        public Builder batchTile(int columns) {
+            this.batchTile = columns;
+            return this;
+        }
+
+        /** The options; throws IllegalArgumentException naming the first bad setting. */
         public MgritOptions build() {
-            return new MgritOptions(maxLevels, minCoarse, cfactor0, cfactor, cfSweeps0, cfSweeps, maxIterations,
-                    tolerance, fixedIterations, initialGuess);
+            return new MgritOptions(this);
         }
     }
 }

@@ -1,10 +1,17 @@
 package org.layerbraid.mgrit.solver;
 
+import org.layerbraid.vecmath.Kernels;
+import org.layerbraid.vecmath.Matrix;
+
 /**
- * F- and C-relaxation on one C-interval of a level, and the exact serial solve of the coarsest level. An
- * F-relaxation of interval k steps from C-point k·c through the interval's F-points; a C-relaxation steps from
- * the interval's last F-point to the next C-point. Intervals are independent within one kind of sweep (an
- * F-sweep reads C-points and writes F-points, a C-sweep the reverse), which is what makes MGRIT parallel.
+ * F- and C-relaxation on one C-interval of a level, the final pass, and the exact serial solve of the coarsest
+ * level. An F-relaxation of interval k steps from C-point k·c through the interval's F-points; a C-relaxation
+ * steps from the interval's last F-point to the next C-point. Intervals are independent within one kind of sweep
+ * (an F-sweep reads C-points and writes F-points, a C-sweep the reverse), which is what makes MGRIT parallel.
+ * <p>
+ * F-relaxation carries one tile of batch columns through all c − 1 steps of the interval before the next tile, so
+ * the state just written is read back from L1/L2 rather than memory; every column's arithmetic is the same
+ * whatever the tile, so tiles change no state bits.
  */
 final class Relaxation {
     private Relaxation() {
@@ -14,23 +21,62 @@ final class Relaxation {
     static void f(Level level, int k) {
         int start = k * level.cfactor;
         int end = Math.min(start + level.cfactor - 1, level.steps);
-        for (int j = start; j < end; j++) {
-            level.step(j);
+        for (int c0 = 0; c0 < level.batch; c0 += level.tile) {
+            int c1 = Math.min(c0 + level.tile, level.batch);
+            for (int j = start; j < end; j++) {
+                level.step(j, c0, c1);
+            }
         }
     }
 
-    /** C-relaxation of C-interval k: updates C-point (k + 1)·c if the level has it. */
-    static void c(Level level, int k) {
+    /**
+     * C-relaxation of C-interval k: updates C-point (k + 1)·c if the level has it, weighted by the level's ω
+     * ({@code scratch} holds the unweighted update when ω ≠ 1).
+     */
+    static void c(Level level, int k, Matrix scratch, Kernels kernels) {
         int cpoint = (k + 1) * level.cfactor;
-        if (cpoint <= level.steps) {
-            level.step(cpoint - 1);
+        if (cpoint > level.steps) {
+            return;
+        }
+        if (level.cWeight == 1) {
+            level.step(cpoint - 1, 0, level.batch);
+        } else {
+            level.predict(cpoint - 1, scratch, 0, level.batch);
+            kernels.axpby(level.cWeight, scratch, 1 - level.cWeight, level.u[cpoint]);
         }
     }
 
-    /** Solves the level's equation exactly by stepping through all its points (the coarsest level). */
+    /**
+     * The final pass over C-interval k of level 0: F-relaxation keeping every step's side product, then the side
+     * product of the step into the next C-point (whose state, in {@code scratch}, is not kept: the C-point holds
+     * the coarse-grid value). After it every step 0..N−1 has run once from the final states.
+     */
+    static void finalPass(Level level, int k, Matrix scratch) {
+        int start = k * level.cfactor;
+        int end = Math.min(start + level.cfactor - 1, level.steps);
+        int cpoint = start + level.cfactor;
+        for (int c0 = 0; c0 < level.batch; c0 += level.tile) {
+            int c1 = Math.min(c0 + level.tile, level.batch);
+            for (int j = start; j < end; j++) {
+                level.stepKeeping(j, c0, c1);
+            }
+            if (cpoint <= level.steps) {
+                level.sideProduct(cpoint - 1, scratch, c0, c1);
+            }
+        }
+    }
+
+    /** Solves the level's equation exactly by stepping through all its points, whole batch per step. */
     static void serial(Level level) {
         for (int j = 0; j < level.steps; j++) {
-            level.step(j);
+            level.step(j, 0, level.batch);
+        }
+    }
+
+    /** {@link #serial} keeping every step's side product: one level's whole solve. */
+    static void serialKeeping(Level level) {
+        for (int j = 0; j < level.steps; j++) {
+            level.stepKeeping(j, 0, level.batch);
         }
     }
 }

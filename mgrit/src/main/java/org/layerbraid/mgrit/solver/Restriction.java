@@ -12,7 +12,8 @@ import org.layerbraid.vecmath.Matrix;
  * </pre>
  * where {@code r_{(k+1)c} = Φ_l(u_{(k+1)c−1}) + g^l_{(k+1)c} − u_{(k+1)c}} is the fine residual: the τ-correction
  * makes the restricted fine solution solve the coarse equation whenever the fine residual is zero. The second
- * form saves a subtraction. Optionally returns ‖r‖² for the convergence test.
+ * form saves a subtraction. Optionally returns ‖r‖² for the convergence test. Works tile by tile like the
+ * relaxation; the squared norm is summed in tile order.
  */
 final class Restriction {
     private Restriction() {
@@ -34,17 +35,20 @@ final class Restriction {
             return 0;
         }
         Matrix g = coarse.rhs[k + 1];
-        fine.predict(cpoint - 1, g);
         double squared = 0;
-        if (measure) {
-            kernels.copy(g, scratch);
-            kernels.axpby(-1, fine.u[cpoint], 1, scratch);
-            squared = kernels.dot(scratch, scratch);
+        for (int c0 = 0; c0 < fine.batch; c0 += fine.tile) {
+            int c1 = Math.min(c0 + fine.tile, fine.batch);
+            fine.predict(cpoint - 1, g, c0, c1);
+            if (measure) {
+                kernels.copy(g, scratch, c0, c1);
+                kernels.axpby(-1, fine.u[cpoint], 1, scratch, c0, c1);
+                squared += kernels.dot(scratch, scratch, c0, c1);
+            }
+            // Φ^Δ(v_k) from the fine C-point itself: v_k is written by interval k − 1, maybe at the same time.
+            coarse.propagate(k, fine.u[start], scratch, c0, c1);
+            kernels.axpby(-1, scratch, 1, g, c0, c1);
+            kernels.copy(fine.u[cpoint], coarse.u[k + 1], c0, c1);
         }
-        // Φ^Δ(v_k) from the fine C-point itself: v_k is written by interval k − 1, maybe at the same time.
-        coarse.propagate(k, fine.u[start], scratch);
-        kernels.axpby(-1, scratch, 1, g);
-        kernels.copy(fine.u[cpoint], coarse.u[k + 1]);
         return squared;
     }
 }

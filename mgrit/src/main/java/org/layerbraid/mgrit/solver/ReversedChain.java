@@ -11,13 +11,17 @@ import org.layerbraid.vecmath.Matrix;
  * transposed Jacobian of the forward step of size H from layer n, at the stored state u_n with the weights of
  * layer n. On level 0 (s = 1) that is the exact adjoint step; on coarse levels it is the adjoint of the forward
  * solver's re-discretisation (one step of size H with the weights of the coarse point it starts from). The stride
- * s is recovered from H: step sizes are h times a whole number.
+ * s is recovered from H: step sizes are h times a whole number. Every step of any size from layer n linearises at
+ * the same pre-activation z_n, so stored ones serve all levels. While {@link #accumulating} is set, each step
+ * also adds its layer's parameter gradient: the solver's final pass runs every fine step exactly once.
  */
 final class ReversedChain implements Propagator {
     private final Propagator forward;
     private final int steps;
     private final double h;
     private IntFunction<Matrix> states;
+    private IntFunction<Matrix> preActivations;
+    private boolean accumulating;
 
     ReversedChain(Propagator forward, int steps, double h) {
         this.forward = forward;
@@ -25,9 +29,18 @@ final class ReversedChain implements Propagator {
         this.h = h;
     }
 
-    /** The forward states u_0..u_N the steps linearise at, until the next call. */
-    void lineariseAt(IntFunction<Matrix> forwardStates) {
+    /**
+     * The forward states u_0..u_N the steps linearise at, and what the forward steps stored for them (null to let
+     * the propagator recompute it), until the next call.
+     */
+    void lineariseAt(IntFunction<Matrix> forwardStates, IntFunction<Matrix> forwardPreActivations) {
         this.states = forwardStates;
+        this.preActivations = forwardPreActivations;
+    }
+
+    /** Whether steps add their parameter gradient (set only around the final pass; read by every worker after). */
+    void accumulating(boolean on) {
+        this.accumulating = on;
     }
 
     /** The fine layer a step of size {@code stepSize} from reversed point m ends at. */
@@ -38,7 +51,8 @@ final class ReversedChain implements Propagator {
     @Override
     public void step(int m, double stepSize, Matrix lambda, Matrix next, Matrix z, int c0, int c1) {
         int n = layer(m, stepSize);
-        forward.adjointStep(n, stepSize, states.apply(n), null, lambda, next, false, c0, c1);
+        Matrix pre = preActivations == null ? null : preActivations.apply(n);
+        forward.adjointStep(n, stepSize, states.apply(n), pre, lambda, next, accumulating, c0, c1);
     }
 
     /** The reversed chain is only ever stepped forward: its own adjoint is the forward chain. */

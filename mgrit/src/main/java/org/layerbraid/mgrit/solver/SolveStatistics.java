@@ -5,19 +5,25 @@ import java.util.Arrays;
 /**
  * What one MGRIT solve did.
  *
- * @param iterations     V-cycles run (0 when the initial guess already met the tolerance; 1 for a single level,
- *                       whose one serial sweep is the solve)
- * @param residualNorms  the residual norm before each convergence test: entry k after k V-cycles and one more
+ * @param iterations     iterations (cycles) run (0 when the initial guess already met the tolerance; 1 for a single
+ *                       level, whose one serial sweep is the solve)
+ * @param residualNorms  the residual norm before each convergence test: entry k after k cycles and one more
  *                       relaxation; empty in fixed-iteration mode and for a single level
  * @param converged      whether the tolerance was met (always true for one level: serial propagation is exact;
  *                       false in fixed-iteration mode, which does not measure)
  * @param pointsPerLevel N_l + 1 per level, finest first
+ * @param phaseNanos     wall time per {@link SolvePhase}, in nanoseconds, indexed by ordinal
  */
-public record SolveStatistics(int iterations, double[] residualNorms, boolean converged, int[] pointsPerLevel) {
+public record SolveStatistics(int iterations, double[] residualNorms, boolean converged, int[] pointsPerLevel,
+        long[] phaseNanos) {
     /** Copies the arrays, so the record is a value. */
     public SolveStatistics {
         residualNorms = residualNorms.clone();
         pointsPerLevel = pointsPerLevel.clone();
+        phaseNanos = phaseNanos.clone();
+        if (phaseNanos.length != SolvePhase.values().length) {
+            throw new IllegalArgumentException("one time per solve phase expected, got " + phaseNanos.length);
+        }
     }
 
     /** The residual norms (a copy). */
@@ -32,6 +38,17 @@ public record SolveStatistics(int iterations, double[] residualNorms, boolean co
         return pointsPerLevel.clone();
     }
 
+    /** Nanoseconds per phase (a copy). */
+    @Override
+    public long[] phaseNanos() {
+        return phaseNanos.clone();
+    }
+
+    /** Seconds spent in one phase. */
+    public double seconds(SolvePhase phase) {
+        return phaseNanos[phase.ordinal()] * 1e-9;
+    }
+
     /** The number of levels. */
     public int levels() {
         return pointsPerLevel.length;
@@ -42,6 +59,19 @@ public record SolveStatistics(int iterations, double[] residualNorms, boolean co
         return residualNorms.length == 0 ? Double.NaN : residualNorms[residualNorms.length - 1];
     }
 
+    /**
+     * The convergence factor of each iteration, ‖r_k‖ / ‖r_{k−1}‖ for k = 1..: one entry fewer than the norms
+     * (NaN where the previous norm was zero).
+     */
+    public double[] convergenceFactors() {
+        double[] f = new double[Math.max(0, residualNorms.length - 1)];
+        for (int k = 0; k < f.length; k++) {
+            f[k] = residualNorms[k] == 0 ? Double.NaN : residualNorms[k + 1] / residualNorms[k];
+        }
+        return f;
+    }
+
+    /** Equal results: the phase times are measurements of how long it took, not part of what was computed. */
     @Override
     public boolean equals(Object o) {
         return o instanceof SolveStatistics s && iterations == s.iterations && converged == s.converged
@@ -57,6 +87,7 @@ public record SolveStatistics(int iterations, double[] residualNorms, boolean co
     @Override
     public String toString() {
         return "SolveStatistics[iterations=" + iterations + ", residualNorms=" + Arrays.toString(residualNorms)
-                + ", converged=" + converged + ", pointsPerLevel=" + Arrays.toString(pointsPerLevel) + "]";
+                + ", converged=" + converged + ", pointsPerLevel=" + Arrays.toString(pointsPerLevel)
+                + ", phaseNanos=" + Arrays.toString(phaseNanos) + "]";
     }
 }
