@@ -1,6 +1,7 @@
 package org.layerbraid.vecmath;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.layerbraid.vecmath.TestData.BATCHES;
 import static org.layerbraid.vecmath.TestData.WIDTHS;
 import static org.layerbraid.vecmath.TestData.assertClose;
@@ -231,6 +232,46 @@ class VectorMatchesScalarTest {
                 assertClose(scalar.norm2(x), vector.norm2(x), tol, "norm2 " + what);
                 assertClose(scalar.normMax(x), vector.normMax(x), 0, "normMax " + what);
             }
+        }
+    }
+
+    /** Column-range operations touch only their range and agree with the whole-matrix ones there, tails included. */
+    @ParameterizedTest
+    @EnumSource(Precision.class)
+    void columnRangeOperations(Precision p) {
+        for (int n : BATCHES) {
+            int c0 = n / 3;
+            int c1 = n - n / 5;
+            Matrix x = random(arena.matrix(p, 3, n), n, 1);
+            Matrix y0 = random(arena.matrix(p, 3, n), n + 1, 1);
+            String what = p + " 3×" + n + " [" + c0 + ", " + c1 + ")";
+            Matrix yS = arena.copyOf(y0), yV = arena.copyOf(y0), whole = arena.copyOf(y0);
+            scalar.axpby(0.7, x, -1.3, yS, c0, c1);
+            vector.axpby(0.7, x, -1.3, yV, c0, c1);
+            vector.axpby(0.7, x, -1.3, whole);
+            assertClose(yS, yV, 1, "axpby " + what);
+            for (int r = 0; r < 3; r++) {
+                for (int c = 0; c < n; c++) {
+                    double expected = c >= c0 && c < c1 ? whole.get(r, c) : y0.get(r, c);
+                    assertEquals(expected, yV.get(r, c), "axpby " + what + " at " + r + "," + c);
+                }
+            }
+            Matrix copied = arena.copyOf(y0);
+            vector.copy(x, copied, c0, c1);
+            for (int r = 0; r < 3; r++) {
+                for (int c = 0; c < n; c++) {
+                    assertEquals((c >= c0 && c < c1 ? x : y0).get(r, c), copied.get(r, c), "copy " + what);
+                }
+            }
+            double expected = 0;
+            for (int r = 0; r < 3; r++) {
+                for (int c = c0; c < c1; c++) {
+                    expected += x.get(r, c) * y0.get(r, c);
+                }
+            }
+            double tol = 8 * TestData.eps(p) * (n * 3 + 1);
+            assertClose(expected, scalar.dot(x, y0, c0, c1), tol, "scalar dot " + what);
+            assertClose(expected, vector.dot(x, y0, c0, c1), tol, "vector dot " + what);
         }
     }
 }

@@ -54,6 +54,8 @@ public final class ForwardSolver implements AutoCloseable {
     private boolean warm;
     private double[] norms;
     private int normCount;
+    /** The norm the relative tolerance refers to: the first one measured after a relaxation. */
+    private double relativeBase;
 
     /**
      * A solver for N = {@code steps} steps of size h on width × batch states that keeps each fine step's side
@@ -171,8 +173,11 @@ public final class ForwardSolver implements AutoCloseable {
         Level fine = levels[0];
         kernels.copy(u0, fine.u[0]);
         InitialGuess guess = options.initialGuess();
-        if (guess == InitialGuess.ZERO || (guess == InitialGuess.WARM && !warm)) {
-            for (int n = 1; n <= fine.steps; n++) {
+        if (levels.length > 1 && (guess == InitialGuess.ZERO || (guess == InitialGuess.WARM && !warm))) {
+            // The first relaxation overwrites the F-points from the C-points, so only those need the zero, unless
+            // the first relaxation is skipped and the restriction reads the F-points before the C-points.
+            int every = options.skipFirstDown() ? 1 : fine.cfactor;
+            for (int n = every; n <= fine.steps; n += every) {
                 kernels.fill(fine.u[n], 0);
             }
         } else if (guess == InitialGuess.SEQUENTIAL) {
@@ -180,6 +185,7 @@ public final class ForwardSolver implements AutoCloseable {
         }
         warm = false;
         normCount = 0;
+        relativeBase = 0;
         try {
             if (levels.length == 1) {
                 return 1;
@@ -232,10 +238,12 @@ public final class ForwardSolver implements AutoCloseable {
                 throw new SolveDivergedException(it, "MGRIT diverged: residual norm grew " + growing
                         + " times in a row, to " + norm + " after iteration " + it);
             }
-            if (it == 0) {
+            // Without the relaxation the F-point residuals are unmeasured: a skipped first iteration cannot stop.
+            if (down && it == (options.skipFirstDown() ? 1 : 0)) {
                 stop = Math.max(stop, options.relativeTolerance() * norm);
+                relativeBase = norm;
             }
-            if (norm <= stop || it == options.maxIterations()) {
+            if ((down && norm <= stop) || it == options.maxIterations()) {
                 return it;
             }
             cycle.solveCoarse(1, down);
@@ -268,8 +276,8 @@ public final class ForwardSolver implements AutoCloseable {
     SolveStatistics statistics(int iterations) {
         boolean single = levels.length == 1;
         boolean converged = single || (!options.fixedIterations() && normCount > 0
-                && norms[normCount - 1] <= Math.max(options.tolerance(),
-                        options.relativeTolerance() * norms[0]));
+                && (normCount > 1 || !options.skipFirstDown())
+                && norms[normCount - 1] <= Math.max(options.tolerance(), options.relativeTolerance() * relativeBase));
         return new SolveStatistics(iterations, Arrays.copyOf(norms, normCount), converged,
                 hierarchy.pointsPerLevel(), cycle.timers());
     }

@@ -130,6 +130,29 @@ class AdjointSolverTest {
         return max;
     }
 
+    @ParameterizedTest
+    @CsvSource({"1, 1", "3, 2", "3, 3"})
+    void storedPreActivationsGiveTheSameBitsAsRecomputedOnes(int levels, int workers) {
+        MgritOptions options = MgritOptions.builder().levels(levels, 2).cfactor(4).cfSweeps(0, 1).fixedIterations(2)
+                .build();
+        try (Problem p = new Problem(N, 5);
+                ForwardSolver forward = new ForwardSolver(p.propagator, KERNELS, N, p.h, Precision.F64, 4, 5, options,
+                        workers);
+                AdjointSolver stored = p.solver(options, workers); AdjointSolver recomputed = p.solver(options, 1)) {
+            forward.solve(p.u[0]);
+            Parameters a = p.model.newVector(p.arena);
+            p.resNet.accumulateInto(a);
+            stored.solve(forward, p.lambda[N]);
+            Parameters b = p.model.newVector(p.arena);
+            p.resNet.accumulateInto(b);
+            recomputed.solve(forward::state, p.lambda[N]);
+            for (int n = 0; n <= N; n++) {
+                assertArrayEquals(recomputed.adjoint(n).toArray(), stored.adjoint(n).toArray(), "adjoint " + n);
+            }
+            assertArrayEquals(b.flat().toArray(), a.flat().toArray());
+        }
+    }
+
     @Test
     void oneLevelIsSerialBackpropagationBitwise() {
         try (Problem p = new Problem(N, 7); AdjointSolver solver = p.solver(MgritOptions.builder().levels(1, 1).build(),

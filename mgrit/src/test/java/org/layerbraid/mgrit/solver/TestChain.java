@@ -73,15 +73,19 @@ final class TestChain implements AutoCloseable {
 
     /** A tanh ResNet of width 4 on a batch of 5, T = 1, with standard normal weights and biases. */
     static TestChain resNet(int steps, long seed) {
+        return resNet(steps, seed, 5);
+    }
+
+    /** The ResNet chain on a batch of the given size. */
+    static TestChain resNet(int steps, long seed, int batch) {
         NetworkConfig config = new NetworkConfig(2, 2, 4, steps, 1.0, Activation.TANH, NetworkConfig.Opening.ZERO_PAD,
                 false, 0, 0, 0, Precision.F64);
         ResNet model = new ResNet(config);
         new Initialization(Initialization.Kind.NORMAL, 1, 1, 1).apply(model.parameters(), seed);
         TensorArena arena = new TensorArena("resnet test chain");
-        ResNetPropagator p = new ResNetPropagator(KERNELS, config, arena.matrix(Precision.F64, 4, 5),
-                arena.matrix(Precision.F64, 4, 5));
+        ResNetPropagator p = ResNetPropagator.withThreadScratch(KERNELS, config, batch, arena);
         p.use(model.parameters());
-        return new TestChain(p, steps, config.h(), 4, 5, arena, model, seed);
+        return new TestChain(p, steps, config.h(), 4, batch, arena, model, seed);
     }
 
     /** A solver for this chain. */
