@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.layerbraid.mgrit.data.FashionMnist;
 import org.layerbraid.mgrit.nn.Initialization;
 import org.layerbraid.tools.run.ConfigFile;
+import org.layerbraid.tools.run.LayerParallelSettings;
 import org.layerbraid.tools.run.TrainSettings;
 import org.layerbraid.tools.run.TrainingRun;
 import org.layerbraid.vecmath.Activation;
@@ -94,6 +95,45 @@ public final class TrainCommand implements Callable<Integer> {
     double gtol;
     @Option(names = "--threads", defaultValue = "1", description = "Threads sharing each batch (data-parallel, same results for any count) (default ${DEFAULT-VALUE}).")
     int threads;
+    @Option(names = "--method", defaultValue = "serial", description = "serial (exact), parallel (MGRIT to a tolerance each step) or oneshot (a few warm-restarted MGRIT iterations per step) (default ${DEFAULT-VALUE}).")
+    String method;
+
+    @Option(names = "--levels", defaultValue = "10", description = "MGRIT: most levels (braid_maxlevels) (default ${DEFAULT-VALUE}).")
+    int maxLevels;
+
+    @Option(names = "--min-coarse", defaultValue = "2", description = "MGRIT: fewest steps of a coarse level (braid_mincoarse) (default ${DEFAULT-VALUE}).")
+    int minCoarse;
+
+    @Option(names = "--cfactor0", defaultValue = "4", description = "MGRIT: coarsening of the layers (braid_cfactor0) (default ${DEFAULT-VALUE}).")
+    int cfactor0;
+
+    @Option(names = "--cfactor", defaultValue = "4", description = "MGRIT: coarsening of coarser levels (braid_cfactor) (default ${DEFAULT-VALUE}).")
+    int cfactor;
+
+    @Option(names = "--relax0", defaultValue = "F", description = "MGRIT: relaxation on the layers, F, FCF or F(CF)^n (braid_nrelax0) (default ${DEFAULT-VALUE}).")
+    String relax0;
+
+    @Option(names = "--relax", defaultValue = "FCF", description = "MGRIT: relaxation on coarser levels (braid_nrelax) (default ${DEFAULT-VALUE}).")
+    String relax;
+
+    @Option(names = "--fwd-iterations", defaultValue = "0", description = "Forward MGRIT iterations per step: exactly this many for oneshot (default 2), at most this many for parallel (default 50) (braid_maxiter).")
+    int fwdIterations;
+
+    @Option(names = "--adj-iterations", defaultValue = "0", description = "Adjoint MGRIT iterations per gradient, as --fwd-iterations (braid_maxiter).")
+    int adjIterations;
+
+    @Option(names = "--tolerance", defaultValue = "1e-10", description = "parallel: forward residual tolerance (braid_abstol) (default ${DEFAULT-VALUE}).")
+    double tolerance;
+
+    @Option(names = "--adjoint-tolerance", defaultValue = "1e-10", description = "parallel: adjoint residual tolerance (braid_adjtol) (default ${DEFAULT-VALUE}).")
+    double adjointTolerance;
+
+    @Option(names = "--fcycle", description = "MGRIT: F-cycles instead of V-cycles (braid_fmg).")
+    boolean fcycle;
+
+    @Option(names = "--skip-first-down", description = "MGRIT: skip the relaxation of the first down-cycle (braid_setskip).")
+    boolean skipFirstDown;
+
     @Option(names = "--seed", defaultValue = "1", description = "Seed of data generation, initialisation and shuffling (default ${DEFAULT-VALUE}).")
     long seed;
 
@@ -117,7 +157,9 @@ public final class TrainCommand implements Callable<Integer> {
             "--width", "--final-time", "--activation", "--opening", "--bias", "--gamma-tik", "--gamma-ddt",
             "--gamma-class", "--precision", "--init", "--init-scale", "--optimizer", "--batch", "--learning-rate",
             "--momentum", "--lbfgs-memory", "--ls-max-iterations", "--ls-factor", "--initial-step", "--gtol", "--seed",
-            "--config");
+            "--config", "--method", "--levels", "--min-coarse", "--cfactor0", "--cfactor", "--relax0", "--relax",
+            "--fwd-iterations", "--adj-iterations", "--tolerance", "--adjoint-tolerance", "--fcycle",
+            "--skip-first-down");
 
     @Override
     public Integer call() throws Exception {
@@ -173,7 +215,29 @@ public final class TrainCommand implements Callable<Integer> {
                 limit, layers, width, finalTime, Activation.parse(activation), dense, scalarBias, gammaTik, gammaDdt,
                 gammaClass, Precision.parse(precision), kind, openingScale(), initScale, classifierScale(),
                 optimizer.toLowerCase(Locale.ROOT), iterations, batch, learningRate, momentum, lbfgsMemory,
-                lsMaxIterations, lsFactor, initialStep, gtol, seed, checkpointEvery, threads);
+                lsMaxIterations, lsFactor, initialStep, gtol, seed, checkpointEvery, threads, layerParallel());
+    }
+
+    private LayerParallelSettings layerParallel() {
+        // 0 = the method's default: two iterations per step for oneshot, a cap of 50 for the converged method.
+        int fallback = method.equalsIgnoreCase("oneshot") ? 2 : 50;
+        int forward = fwdIterations == 0 ? fallback : fwdIterations;
+        int adjoint = adjIterations == 0 ? fallback : adjIterations;
+        return new LayerParallelSettings(method, maxLevels, minCoarse, cfactor0, cfactor, sweeps("--relax0", relax0),
+                sweeps("--relax", relax), forward, adjoint, tolerance, adjointTolerance, fcycle, skipFirstDown);
+    }
+
+    /** F → 0, FCF → 1, FCFCF → 2 …; a number is taken as the count of CF pairs (the reference's nrelax). */
+    private static int sweeps(String option, String value) {
+        String v = value.strip().toUpperCase(Locale.ROOT);
+        if (v.matches("\\d+")) {
+            return Integer.parseInt(v);
+        }
+        if (v.matches("F(CF)*")) {
+            return (v.length() - 1) / 2;
+        }
+        throw new IllegalArgumentException(option + " must be F, FCF, FCFCF, … or a number of CF sweeps, got '"
+                + value + "'");
     }
 
     // Per-group initial scales come from a configuration file only; the command line sets one scale for all.
@@ -194,7 +258,7 @@ public final class TrainCommand implements Callable<Integer> {
                 s.activation(), s.denseOpening(), s.scalarBias(), s.gammaTik(), s.gammaDdt(), s.gammaClass(),
                 s.precision(), s.init(), s.initOpening(), s.initLayers(), s.initClassifier(), s.optimizer(), iterations,
                 s.batch(), s.learningRate(), s.momentum(), s.lbfgsMemory(), s.lsMaxIterations(), s.lsFactor(),
-                s.initialStep(), s.gtol(), s.seed(), checkpointEvery, threads);
+                s.initialStep(), s.gtol(), s.seed(), checkpointEvery, threads, s.layerParallel());
     }
 
     /** Takes the keys of a reference .cfg that apply, where the command line did not set the option. */
@@ -248,6 +312,21 @@ public final class TrainCommand implements Callable<Integer> {
                     }
                 }
                 case "nfeatures", "nclasses" -> ignored.add(key + " (taken from the data)");
+                case "braid_maxlevels" -> set("--levels", () -> maxLevels = cfg.integer(key));
+                case "braid_mincoarse" -> set("--min-coarse", () -> minCoarse = cfg.integer(key));
+                case "braid_cfactor0" -> set("--cfactor0", () -> cfactor0 = cfg.integer(key));
+                case "braid_cfactor" -> set("--cfactor", () -> cfactor = cfg.integer(key));
+                case "braid_nrelax0" -> set("--relax0", () -> relax0 = value);
+                case "braid_nrelax" -> set("--relax", () -> relax = value);
+                case "braid_maxiter" -> {
+                    // The reference's one-shot runs use braid_maxiter as the iteration count per step.
+                    set("--fwd-iterations", () -> fwdIterations = cfg.integer(key));
+                    set("--adj-iterations", () -> adjIterations = cfg.integer(key));
+                }
+                case "braid_abstol" -> set("--tolerance", () -> tolerance = cfg.number(key));
+                case "braid_adjtol" -> set("--adjoint-tolerance", () -> adjointTolerance = cfg.number(key));
+                case "braid_fmg" -> set("--fcycle", () -> fcycle = cfg.integer(key) != 0);
+                case "braid_setskip" -> set("--skip-first-down", () -> skipFirstDown = cfg.integer(key) != 0);
                 default -> {
                     if (!REFERENCE_KEYS.contains(key) && !key.startsWith("braid_")) {
                         throw cfg.error(key, "unknown key (neither a LayerBraid setting nor one of the reference "

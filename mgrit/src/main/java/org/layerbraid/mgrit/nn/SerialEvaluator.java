@@ -19,7 +19,7 @@ import org.layerbraid.vecmath.TensorArena;
  * they are bitwise the same for any thread count. Owns its workspace (states for all N + 1 layers): make
  * one per batch and reuse it; close it to free the memory and the threads.
  */
-public final class SerialEvaluator implements AutoCloseable {
+public final class SerialEvaluator implements Evaluator {
     /**
      * Columns per slice: a multiple of every column alignment. 512 balances 2–4 threads on 5000 examples;
      * narrower slices cost more per-call overhead (256 was 25% slower on one thread at N = 1024).
@@ -138,13 +138,13 @@ public final class SerialEvaluator implements AutoCloseable {
         }
     }
 
-    /** The mean loss at p (forward only). */
+    @Override
     public double loss(Parameters p) {
         evaluate(p, false);
         return totalLoss();
     }
 
-    /** The mean loss at p; {@code gradient} is overwritten with its gradient (data term only). */
+    @Override
     public double lossAndGradient(Parameters p, Parameters gradient) {
         evaluate(p, true);
         kernels.copy(slices[0].partial.flat(), gradient.flat());
@@ -162,7 +162,7 @@ public final class SerialEvaluator implements AutoCloseable {
         return sum / batch;
     }
 
-    /** Correctly classified examples at the last evaluation. */
+    @Override
     public int correct() {
         int n = 0;
         for (Slice s : slices) {

@@ -206,10 +206,16 @@ public final class ForwardSolver implements AutoCloseable {
             if (down) {
                 cycle.relax(0);
             }
-            cycle.restrict(0);
+            double norm = Double.NaN;
+            if (options.measuresFixedIterations()) {
+                norm = cycle.restrictMeasured();
+                norms[normCount++] = norm;
+            } else {
+                cycle.restrict(0);
+            }
             cycle.solveCoarse(1, down);
             cycle.inject();
-            progress.iterated(it + 1, Double.NaN);
+            progress.iterated(it + 1, norm);
             if (!Double.isFinite(kernels.normMax(lastCPoint))) {
                 throw new SolveDivergedException(it + 1, "MGRIT diverged: the last C-point is not finite after iteration "
                         + (it + 1));

@@ -27,6 +27,7 @@ public final class MgritOptions {
     private final double tolerance;
     private final double relativeTolerance;
     private final boolean fixedIterations;
+    private final boolean measureFixed;
     private final InitialGuess initialGuess;
     private final int batchTile;
 
@@ -65,6 +66,7 @@ public final class MgritOptions {
         this.tolerance = b.tolerance;
         this.relativeTolerance = b.relativeTolerance;
         this.fixedIterations = b.fixedIterations;
+        this.measureFixed = b.measureFixed;
         this.initialGuess = b.initialGuess;
         this.batchTile = b.batchTile;
     }
@@ -97,6 +99,7 @@ public final class MgritOptions {
         b.tolerance = tolerance;
         b.relativeTolerance = relativeTolerance;
         b.fixedIterations = fixedIterations;
+        b.measureFixed = measureFixed;
         b.initialGuess = initialGuess;
         b.batchTile = batchTile;
         return b;
@@ -161,6 +164,11 @@ public final class MgritOptions {
         return fixedIterations;
     }
 
+    /** Whether fixed-iteration mode still measures the residual norm of each iteration (for the log; no stopping). */
+    public boolean measuresFixedIterations() {
+        return fixedIterations && measureFixed;
+    }
+
     /** Where the states start. */
     public InitialGuess initialGuess() {
         return initialGuess;
@@ -185,7 +193,7 @@ public final class MgritOptions {
         return "MgritOptions[levels ≤ " + maxLevels + ", min coarse " + minCoarse + ", cfactor "
                 + Arrays.toString(cfactors) + ", CF sweeps " + Arrays.toString(cfSweeps) + ", C weight "
                 + Arrays.toString(cWeights) + ", " + cycle + "-cycle" + (skipFirstDown ? ", skip first down" : "")
-                + (fixedIterations ? ", fixed " + maxIterations + " iterations"
+                + (fixedIterations ? ", fixed " + maxIterations + " iterations" + (measureFixed ? " (measured)" : "")
                         : ", ≤ " + maxIterations + " iterations to " + tolerance
                         + (relativeTolerance > 0 ? " or " + relativeTolerance + " relative" : ""))
                 + ", initial guess " + initialGuess + ", batch tile " + (batchTile == 0 ? "auto" : batchTile) + "]";
@@ -204,6 +212,7 @@ public final class MgritOptions {
         private double tolerance = 1e-10;
         private double relativeTolerance;
         private boolean fixedIterations;
+        private boolean measureFixed;
         private InitialGuess initialGuess = InitialGuess.ZERO;
         private int batchTile;
 
@@ -263,8 +272,17 @@ public final class MgritOptions {
 
         /** Run exactly {@code count} iterations without computing residual norms. */
         public Builder fixedIterations(int count) {
+            return fixedIterations(count, false);
+        }
+
+        /**
+         * Run exactly {@code count} iterations; with {@code measure} set, each still computes its residual norm (one
+         * dot product per C-point, for logs and adaptive control) without ever stopping early.
+         */
+        public Builder fixedIterations(int count, boolean measure) {
             this.maxIterations = count;
             this.fixedIterations = true;
+            this.measureFixed = measure;
             return this;
         }
 

@@ -8,7 +8,7 @@ import java.util.Arrays;
  * @param iterations     iterations (cycles) run (0 when the initial guess already met the tolerance; 1 for a single
  *                       level, whose one serial sweep is the solve)
  * @param residualNorms  the residual norm before each convergence test: entry k after k cycles and one more
- *                       relaxation; empty in fixed-iteration mode and for a single level
+ *                       relaxation; empty in fixed-iteration mode (unless it measures) and for a single level
  * @param converged      whether the tolerance was met (always true for one level: serial propagation is exact;
  *                       false in fixed-iteration mode, which does not measure)
  * @param pointsPerLevel N_l + 1 per level, finest first

@@ -66,6 +66,7 @@ public final class FullBatchTrainer implements AutoCloseable {
         double f = objective.valueAndGradient(x, gradient);
         while (iteration < lastIteration) {
             double loss = objective.lastLoss();
+            double[] residuals = {objective.lastStateResidual(), objective.lastAdjointResidual()};
             double trainAccuracy = 100.0 * objective.lastCorrect() / trainingExamples;
             double gnorm = kernels.norm2(gradient);
             if (!Double.isFinite(f) || !Double.isFinite(gnorm)) {
@@ -74,7 +75,7 @@ public final class FullBatchTrainer implements AutoCloseable {
             }
             double validationAccuracy = validation.accuracy(x);
             if (gnorm < gtol) {
-                report(listener, f, loss, gnorm, 0, 0, trainAccuracy, validationAccuracy, start);
+                report(listener, residuals, f, loss, gnorm, 0, 0, trainAccuracy, validationAccuracy, start);
                 return;
             }
             if (lbfgs != null) {
@@ -92,7 +93,8 @@ public final class FullBatchTrainer implements AutoCloseable {
                 slope = -gnorm * gnorm;
             }
             LineSearch.Result step = lineSearch.search(objective, x, f, slope, direction, trial);
-            report(listener, f, loss, gnorm, step.step(), step.iterations(), trainAccuracy, validationAccuracy, start);
+            report(listener, residuals, f, loss, gnorm, step.step(), step.iterations(), trainAccuracy, validationAccuracy,
+                    start);
             // direction becomes the step s = x₊ − x; trial, no longer needed, holds y = ∇f₊ − ∇f.
             kernels.scale(step.step(), direction);
             kernels.copy(trial, x);
@@ -106,10 +108,10 @@ public final class FullBatchTrainer implements AutoCloseable {
         }
     }
 
-    private void report(Listener listener, double f, double loss, double gnorm, double step, int lsIterations,
+    private void report(Listener listener, double[] residuals, double f, double loss, double gnorm, double step, int lsIterations,
             double trainAccuracy, double validationAccuracy, long start) {
         double seconds = secondsBefore + (System.nanoTime() - start) / 1e9;
-        HistoryRow row = new HistoryRow(iteration, 0, 0, f, loss, gnorm, step, lsIterations, trainAccuracy,
+        HistoryRow row = new HistoryRow(iteration, residuals[0], residuals[1], f, loss, gnorm, step, lsIterations, trainAccuracy,
                 validationAccuracy, seconds);
         iteration++;
         listener.iteration(row, this);

@@ -87,6 +87,8 @@ public final class MinibatchTrainer implements AutoCloseable {
             double lossSum = 0;
             long correct = 0;
             double gnorm = 0;
+            double stateResidual = 0;
+            double adjointResidual = 0;
             for (int b = 0; b < batches; b++) {
                 loader.load(order, b * batch, batch);
                 double f = objective.valueAndGradient(x, gradient);
@@ -98,10 +100,12 @@ public final class MinibatchTrainer implements AutoCloseable {
                 objectiveSum += f;
                 lossSum += objective.lastLoss();
                 correct += objective.lastCorrect();
+                stateResidual = objective.lastStateResidual();
+                adjointResidual = objective.lastAdjointResidual();
                 step();
             }
             double seconds = secondsBefore + (System.nanoTime() - start) / 1e9;
-            HistoryRow row = new HistoryRow(epoch, 0, 0, objectiveSum / batches, lossSum / batches, gnorm,
+            HistoryRow row = new HistoryRow(epoch, stateResidual, adjointResidual, objectiveSum / batches, lossSum / batches, gnorm,
                     settings.learningRate(), 0, 100.0 * correct / ((long) batches * batch), validation.accuracy(x),
                     seconds);
             epoch++;

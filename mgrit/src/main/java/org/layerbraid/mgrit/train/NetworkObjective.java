@@ -5,7 +5,7 @@ import java.util.Map;
 import org.layerbraid.mgrit.nn.ParameterLayout;
 import org.layerbraid.mgrit.nn.Parameters;
 import org.layerbraid.mgrit.nn.Regularization;
-import org.layerbraid.mgrit.nn.SerialEvaluator;
+import org.layerbraid.mgrit.nn.Evaluator;
 import org.layerbraid.vecmath.Matrix;
 
 /**
@@ -14,13 +14,13 @@ import org.layerbraid.vecmath.Matrix;
  */
 public final class NetworkObjective implements Objective {
     private final ParameterLayout layout;
-    private final SerialEvaluator evaluator;
+    private final Evaluator evaluator;
     private final Regularization regularization;
     /** Views per vector: the optimiser uses a handful of vectors, so this stays tiny. */
     private final Map<Matrix, Parameters> views = new IdentityHashMap<>();
     private double lastLoss = Double.NaN;
 
-    public NetworkObjective(ParameterLayout layout, SerialEvaluator evaluator, Regularization regularization) {
+    public NetworkObjective(ParameterLayout layout, Evaluator evaluator, Regularization regularization) {
         this.layout = layout;
         this.evaluator = evaluator;
         this.regularization = regularization;
@@ -52,6 +52,16 @@ public final class NetworkObjective implements Objective {
     @Override
     public int lastCorrect() {
         return evaluator.correct();
+    }
+
+    @Override
+    public double lastStateResidual() {
+        return evaluator.stateResidual();
+    }
+
+    @Override
+    public double lastAdjointResidual() {
+        return evaluator.adjointResidual();
     }
 
     private Parameters views(Matrix flat) {

@@ -19,4 +19,14 @@ public interface Objective {
     default int lastCorrect() {
         return 0;
     }
+
+    /** For the log: the forward MGRIT residual norm of the last evaluation (0 for exact propagation). */
+    default double lastStateResidual() {
+        return 0;
+    }
+
+    /** For the log: the adjoint MGRIT residual norm of the last gradient evaluation (0 for exact propagation). */
+    default double lastAdjointResidual() {
+        return 0;
+    }
 }

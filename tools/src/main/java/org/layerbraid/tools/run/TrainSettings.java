@@ -14,7 +14,9 @@ import org.layerbraid.vecmath.Precision;
  * @param example          peaks, fashion-mnist or csv
  * @param batch            0 for full batch (L-BFGS, gradient descent); the minibatch size for sgd and adam
  * @param iterations       optimisation iterations (epochs for sgd and adam)
- * @param threads          threads sharing each batch (data parallelism); results do not depend on it
+ * @param threads          threads sharing each batch: data-parallel for serial propagation, layer-parallel (MGRIT
+ *                         workers) otherwise; results do not depend on it
+ * @param layerParallel    how the residual layers are propagated (serial, parallel or oneshot MGRIT)
  */
 public record TrainSettings(String example, Path data, String labelColumn, double validationFraction,
         int trainSize, int validationSize, Path fashionMnistDir, int limit,
@@ -23,7 +25,7 @@ public record TrainSettings(String example, Path data, String labelColumn, doubl
         Initialization.Kind init, double initOpening, double initLayers, double initClassifier,
         String optimizer, int iterations, int batch, double learningRate, double momentum, int lbfgsMemory,
         int lsMaxIterations, double lsFactor, double initialStep, double gtol, long seed, int checkpointEvery,
-        int threads) {
+        int threads, LayerParallelSettings layerParallel) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
@@ -80,6 +82,14 @@ public record TrainSettings(String example, Path data, String labelColumn, doubl
         if (example.equals("csv") && data == null) {
             throw new IllegalArgumentException("the csv example needs --data FILE.csv");
         }
+        if (layerParallel == null) {
+            layerParallel = LayerParallelSettings.serial();
+        }
+        layerParallel.checkDepth(layers);
+        if (layerParallel.oneShot() && (optimizer.equals("sgd") || optimizer.equals("adam"))) {
+            throw new IllegalArgumentException("--method oneshot needs full-batch training (lbfgs or gd): its warm "
+                    + "restarts assume the same examples every step; use --method parallel with " + optimizer);
+        }
     }
 
     /** The same settings reading another data source (for predictions on new data). */
@@ -88,7 +98,7 @@ public record TrainSettings(String example, Path data, String labelColumn, doubl
                 fashionMnistDir, limit, layers, width, finalTime, activation, denseOpening, scalarBias, gammaTik,
                 gammaDdt, gammaClass, precision, init, initOpening, initLayers, initClassifier, optimizer, iterations,
                 batch, learningRate, momentum, lbfgsMemory, lsMaxIterations, lsFactor, initialStep, gtol, seed,
-                checkpointEvery, threads);
+                checkpointEvery, threads, layerParallel);
     }
 
     /** Whether the optimiser works on minibatches. */

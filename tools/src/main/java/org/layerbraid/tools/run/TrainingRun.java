@@ -20,7 +20,10 @@ import org.layerbraid.mgrit.nn.ModelFile;
 import org.layerbraid.mgrit.nn.NetworkConfig;
 import org.layerbraid.mgrit.nn.Regularization;
 import org.layerbraid.mgrit.nn.ResNet;
+import org.layerbraid.mgrit.nn.Evaluator;
+import org.layerbraid.mgrit.nn.LayerParallelEvaluator;
 import org.layerbraid.mgrit.nn.SerialEvaluator;
+import org.layerbraid.mgrit.solver.SolveDivergedException;
 import org.layerbraid.mgrit.train.DivergedException;
 import org.layerbraid.mgrit.train.FullBatchTrainer;
 import org.layerbraid.mgrit.train.HistoryRow;
@@ -129,7 +132,7 @@ public final class TrainingRun {
         }
         LineSearch lineSearch = new LineSearch(kernels, settings.initialStep(), settings.lsFactor(), 1e-4,
                 settings.lsMaxIterations());
-        try (SerialEvaluator evaluator = new SerialEvaluator(kernels, config, batch, settings.threads());
+        try (Evaluator evaluator = evaluator(config, batch);
                 FullBatchTrainer trainer = new FullBatchTrainer(kernels,
                         new NetworkObjective(model.layout(), evaluator, new Regularization(kernels, config, data)),
                         model.flat(), lbfgs, lineSearch, settings.gtol(), batch.size())) {
@@ -143,6 +146,8 @@ public final class TrainingRun {
                 });
             } catch (DivergedException e) {
                 throw diverged(e);
+            } catch (SolveDivergedException e) {
+                throw diverged(new DivergedException(e.getMessage()));
             }
             HistoryRow last = history.rows().isEmpty() ? null : history.rows().getLast();
             double seconds = last == null ? progress.seconds() : last.seconds();
@@ -172,7 +177,7 @@ public final class TrainingRun {
                 : MinibatchTrainer.Method.ADAM;
         var hyper = new MinibatchTrainer.Settings(method, settings.learningRate(), settings.momentum(), 0.9, 0.999,
                 1e-8, size, settings.seed());
-        try (SerialEvaluator evaluator = new SerialEvaluator(kernels, config, batch, settings.threads());
+        try (Evaluator evaluator = evaluator(config, batch);
                 MinibatchTrainer trainer = new MinibatchTrainer(kernels,
                         new NetworkObjective(model.layout(), evaluator, new Regularization(kernels, config, data)),
                         loader, model.flat(), hyper, train.size())) {
@@ -188,6 +193,8 @@ public final class TrainingRun {
                 });
             } catch (DivergedException e) {
                 throw diverged(e);
+            } catch (SolveDivergedException e) {
+                throw diverged(new DivergedException(e.getMessage()));
             }
             HistoryRow last = history.rows().isEmpty() ? null : history.rows().getLast();
             checkpoint(model, trainer.epoch(), last == null ? progress.seconds() : last.seconds(), trainer::save);
@@ -197,6 +204,15 @@ public final class TrainingRun {
 
     private boolean due(int iterationsDone) {
         return settings.checkpointEvery() > 0 && iterationsDone % settings.checkpointEvery() == 0;
+    }
+
+    /** Serial (exact, data-parallel over the batch) or MGRIT propagation through the layers, as the settings say. */
+    private Evaluator evaluator(NetworkConfig config, Batch batch) {
+        LayerParallelSettings lp = settings.layerParallel();
+        return lp.layerParallel()
+                ? new LayerParallelEvaluator(kernels, config, batch, lp.forwardOptions(), lp.adjointOptions(),
+                        settings.threads())
+                : new SerialEvaluator(kernels, config, batch, settings.threads());
     }
 
     private void logged(HistoryRow row, HistoryLog history) {
@@ -314,6 +330,8 @@ public final class TrainingRun {
         /** A progress bar below the rows, redrawn in place: only when a person watches a terminal. */
         private final boolean terminal;
         private boolean barShown;
+        /** Whether rows show the MGRIT residuals (layer-parallel runs). */
+        private boolean residuals;
 
         Console(PrintStream out) {
             this.out = out;
@@ -327,19 +345,25 @@ public final class TrainingRun {
                     + "%d validation examples; %s, %s kernels%n", s.example(), c.layers(), c.width(),
                     c.activation().label(), c.precision().label(), parameters, trainSize, validationSize, s.optimizer(),
                     kernels.name());
-            if (s.threads() > 1) {
+            if (s.layerParallel().layerParallel()) {
+                out.println("Layer-parallel: " + s.layerParallel().describe(s.threads())
+                        + " (results are the same on any number of workers).");
+            } else if (s.threads() > 1) {
                 out.println("Data-parallel over the batch on " + s.threads() + " threads (results are the same as on one).");
             }
-            out.println(" iter     objective          loss        ‖grad‖      step  ls   train%    val%     time");
+            residuals = s.layerParallel().layerParallel();
+            out.println(" iter     objective          loss        ‖grad‖      step  ls   train%    val%     time"
+                    + (residuals ? "        ‖r‖    ‖r_adj‖" : ""));
         }
 
         void row(HistoryRow r, int total) {
             if (barShown) {
                 out.print("\r\033[2K");
             }
-            out.printf(Locale.ROOT, "%5d  %12.6e  %12.6e  %10.4e  %8.2e  %2d  %6.2f  %6.2f  %7.2fs%n", r.iteration(),
+            out.printf(Locale.ROOT, "%5d  %12.6e  %12.6e  %10.4e  %8.2e  %2d  %6.2f  %6.2f  %7.2fs", r.iteration(),
                     r.objective(), r.loss(), r.gradientNorm(), r.step(), r.lineSearchIterations(), r.trainAccuracy(),
                     r.validationAccuracy(), r.seconds());
+            out.println(residuals ? String.format(Locale.ROOT, "  %9.2e  %9.2e", r.stateResidual(), r.adjointResidual()) : "");
             if (terminal && total > 0) {
                 int done = Math.min(r.iteration() + 1, total);
                 int filled = 40 * done / total;

@@ -1,0 +1,30 @@
+package org.layerbraid.mgrit.nn;
+
+/**
+ * The mean loss of the network on one batch and its gradient: what a training objective evaluates. Layer-serial
+ * ({@link SerialEvaluator}) and layer-parallel ({@link LayerParallelEvaluator}) implementations differ in how they
+ * propagate through the residual layers, and in whether the result is exact.
+ */
+public interface Evaluator extends AutoCloseable {
+    /** The mean loss at p (forward only). */
+    double loss(Parameters p);
+
+    /** The mean loss at p; {@code gradient} is overwritten with its gradient (data term only). */
+    double lossAndGradient(Parameters p, Parameters gradient);
+
+    /** Correctly classified examples at the last evaluation. */
+    int correct();
+
+    /** The norm of the forward (state) MGRIT residual at the last evaluation: 0 when propagation is exact. */
+    default double stateResidual() {
+        return 0;
+    }
+
+    /** The norm of the adjoint MGRIT residual at the last gradient evaluation: 0 when propagation is exact. */
+    default double adjointResidual() {
+        return 0;
+    }
+
+    @Override
+    void close();
+}

@@ -1,0 +1,122 @@
+package org.layerbraid.mgrit.nn;
+
+import org.layerbraid.mgrit.solver.AdjointSolver;
+import org.layerbraid.mgrit.solver.ForwardSolver;
+import org.layerbraid.mgrit.solver.MgritOptions;
+import org.layerbraid.mgrit.solver.SolveStatistics;
+import org.layerbraid.vecmath.Kernels;
+import org.layerbraid.vecmath.Matrix;
+import org.layerbraid.vecmath.TensorArena;
+
+/**
+ * The loss and gradient with the residual layers solved by MGRIT instead of serial propagation: the opening layer,
+ * a forward MGRIT solve over the N layers (keeping the pre-activations), the classifier and its adjoint λ_N, an
+ * adjoint MGRIT solve that adds the residual layers' gradient, then the opening layer's gradient from λ_0.
+ * <p>
+ * What the result is depends on the options: solved to a tolerance it is the serial loss and gradient within that
+ * tolerance (the converged layer-parallel method); with a fixed few iterations from the previous evaluation's
+ * states (WARM initial guess) it is the one-shot method's inexact gradient. The opening and classifier run on the
+ * calling thread (a few dense products); the MGRIT solves share the layers between {@code threads} workers, with
+ * results that do not depend on the number of workers. Owns its solvers and memory; close it.
+ */
+public final class LayerParallelEvaluator implements Evaluator {
+    private final Kernels kernels;
+    private final TensorArena arena;
+    private final ResNetPropagator propagator;
+    private final ForwardSolver forward;
+    private final AdjointSolver adjoint;
+    private final OpeningLayer opening;
+    private final ClassifierLayer classifier;
+    private final Matrix u0;
+    private final Matrix lambdaN;
+    private final int batch;
+    private SolveStatistics lastForward;
+    private SolveStatistics lastAdjoint;
+
+    /**
+     * @param threads workers of each MGRIT solve (1 … 256)
+     * @throws IllegalArgumentException for bad options or sizes
+     */
+    public LayerParallelEvaluator(Kernels kernels, NetworkConfig config, Batch batch, MgritOptions forwardOptions,
+            MgritOptions adjointOptions, int threads) {
+        this.kernels = kernels;
+        this.batch = batch.size();
+        this.arena = new TensorArena("layer-parallel evaluation");
+        ForwardSolver f = null;
+        try {
+            int w = config.width();
+            this.u0 = arena.matrix(config.precision(), w, this.batch);
+            this.lambdaN = arena.matrix(config.precision(), w, this.batch);
+            this.propagator = ResNetPropagator.withThreadScratch(kernels, config, this.batch, arena);
+            f = new ForwardSolver(propagator, kernels, config.layers(), config.h(), config.precision(), w, this.batch,
+                    forwardOptions, threads);
+            this.adjoint = new AdjointSolver(propagator, kernels, config.layers(), config.h(), config.precision(), w,
+                    this.batch, adjointOptions, threads);
+            this.forward = f;
+            this.opening = new OpeningLayer(kernels, config, batch.inputs(), u0, arena);
+            this.classifier = new ClassifierLayer(kernels, config, batch.labels(), 0, forward.state(config.layers()),
+                    new int[this.batch], arena);
+        } catch (RuntimeException | Error e) {
+            if (f != null) {
+                f.close();
+            }
+            arena.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public double loss(Parameters p) {
+        propagator.use(p);
+        opening.forward(p);
+        lastForward = forward.solve(u0);
+        return classifier.forward(p, false, 1.0 / batch) / batch;
+    }
+
+    @Override
+    public double lossAndGradient(Parameters p, Parameters gradient) {
+        propagator.use(p);
+        propagator.accumulateInto(gradient);
+        opening.forward(p);
+        lastForward = forward.solve(u0);
+        double loss = classifier.forward(p, true, 1.0 / batch) / batch;
+        kernels.fill(gradient.flat(), 0);
+        classifier.backward(p, gradient, lambdaN);
+        lastAdjoint = adjoint.solve(forward, lambdaN);
+        opening.backward(gradient, adjoint.adjoint(0));
+        return loss;
+    }
+
+    @Override
+    public int correct() {
+        return classifier.correct();
+    }
+
+    /** The last forward residual norm measured (NaN when the options measure none). */
+    @Override
+    public double stateResidual() {
+        return lastForward == null ? Double.NaN : lastForward.finalResidual();
+    }
+
+    @Override
+    public double adjointResidual() {
+        return lastAdjoint == null ? Double.NaN : lastAdjoint.finalResidual();
+    }
+
+    /** What the last forward solve did. */
+    public SolveStatistics forwardStatistics() {
+        return lastForward;
+    }
+
+    /** What the last adjoint solve did. */
+    public SolveStatistics adjointStatistics() {
+        return lastAdjoint;
+    }
+
+    @Override
+    public void close() {
+        adjoint.close();
+        forward.close();
+        arena.close();
+    }
+}
