@@ -128,7 +128,7 @@ class TrainCommandTest {
                 """);
         Path out = dir.resolve("cfg");
         assertEquals(0, run("train", "--config", cfg.toString(), "--out", out.toString()), err.toString());
-        assertTrue(err.toString().contains("ignored keys: braid_cfactor, datafolder"), err.toString());
+        assertTrue(err.toString().contains("ignored keys: datafolder"), err.toString());
         JsonNode network = new ObjectMapper().readTree(out.resolve("summary.json").toFile()).get("network");
         assertEquals(3, network.get("layers").asInt(), "nlayers counts the opening and classification layers");
         assertEquals(6, network.get("width").asInt());
@@ -192,5 +192,91 @@ class TrainCommandTest {
         System.arraycopy(a, 0, out, 0, a.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
+    }
+
+    /** A small run of 16 layers: deep enough for a coarse MGRIT level. */
+    private static String[] deep(Path out, String... extra) {
+        List<String> args = new java.util.ArrayList<>(List.of("train", "--layers", "16", "--train-size", "300",
+                "--validation-size", "100", "--out", out.toString()));
+        args.addAll(List.of(extra));
+        return args.toArray(String[]::new);
+    }
+
+    @Test
+    void layerParallelMethodsRunAndLogTheirResiduals() throws IOException {
+        for (String method : new String[] {"oneshot", "parallel"}) {
+            Path out = dir.resolve(method);
+            assertEquals(0, run(deep(out, "--iterations", "3", "--threads", "2", "--method", method, "--cfactor0",
+                    "2")), err.toString());
+            List<String> csv = Files.readAllLines(out.resolve("history.csv"));
+            assertEquals(4, csv.size());
+            for (String line : csv.subList(1, csv.size())) {
+                double state = Double.parseDouble(line.split(",")[1]);
+                assertTrue(Double.isFinite(state) && state >= 0, method + ": " + line);
+            }
+            JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+            assertEquals(method, summary.get("settings").get("layerParallel").get("method").asText());
+        }
+    }
+
+    @Test
+    void referenceBraidKeysSetTheMgritOptions() throws IOException {
+        Path cfg = dir.resolve("braid.cfg");
+        Files.writeString(cfg, """
+                ntraining = 200
+                nvalidation = 50
+                nlayers = 18
+                optim_maxiter = 2
+                braid_cfactor0 = 2
+                braid_cfactor = 2
+                braid_maxlevels = 3
+                braid_mincoarse = 2
+                braid_maxiter = 3
+                braid_nrelax0 = 0
+                braid_nrelax = 1
+                braid_abstol = 1e-9
+                braid_adjtol = 1e-8
+                braid_fmg = 1
+                braid_setskip = 1
+                """);
+        Path out = dir.resolve("braid");
+        assertEquals(0, run("train", "--config", cfg.toString(), "--method", "oneshot", "--out", out.toString()),
+                err.toString());
+        JsonNode lp = new ObjectMapper().readTree(out.resolve("summary.json").toFile()).get("settings")
+                .get("layerParallel");
+        assertEquals(3, lp.get("maxLevels").asInt());
+        assertEquals(2, lp.get("cfactor0").asInt());
+        assertEquals(2, lp.get("cfactor").asInt());
+        assertEquals(3, lp.get("forwardIterations").asInt());
+        assertEquals(3, lp.get("adjointIterations").asInt());
+        assertEquals(0, lp.get("cfSweeps0").asInt());
+        assertEquals(1, lp.get("cfSweeps").asInt());
+        assertTrue(lp.get("fcycle").asBoolean() && lp.get("skipFirstDown").asBoolean());
+        assertEquals(1e-9, lp.get("tolerance").asDouble());
+        assertEquals(1e-8, lp.get("adjointTolerance").asDouble());
+    }
+
+    @Test
+    void incompatibleLayerParallelSettingsEndWithOneLine() {
+        String[][] cases = {
+            {"--method", "oneshot", "--levels", "1"},
+            {"--method", "parallel", "--cfactor0", "16"},
+            {"--method", "oneshot", "--optimizer", "adam"},
+            {"--method", "oneshot", "--relax0", "FX"},
+            {"--method", "oneshot", "--fwd-iterations", "-1"},
+            {"--method", "parallel", "--tolerance", "0"},
+            {"--method", "diagonal"},
+            {"--method", "oneshot", "--threads", "0"}};
+        String[] expected = {"is serial propagation", "leaves 1 coarse step for 16 layers", "needs full-batch training",
+            "--relax0 must be F, FCF", "must be at least 1", "--tolerance must be positive", "unknown --method",
+            "--threads must be between 1 and 256"};
+        for (int i = 0; i < cases.length; i++) {
+            err.getBuffer().setLength(0);
+            assertEquals(1, run(deep(dir.resolve("bad" + i), cases[i])), String.join(" ", cases[i]));
+            String message = err.toString().strip();
+            assertTrue(message.contains(expected[i]), String.join(" ", cases[i]) + " → " + message);
+            assertFalse(message.contains("\n"), message);
+            assertFalse(Files.exists(dir.resolve("bad" + i).resolve("history.csv")), "no work before the error");
+        }
     }
 }
