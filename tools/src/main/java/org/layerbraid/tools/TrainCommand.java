@@ -1,5 +1,6 @@
 package org.layerbraid.tools;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +11,7 @@ import org.layerbraid.mgrit.data.FashionMnist;
 import org.layerbraid.mgrit.nn.Initialization;
 import org.layerbraid.tools.run.ConfigFile;
 import org.layerbraid.tools.run.LayerParallelSettings;
+import org.layerbraid.tools.run.RunComparison;
 import org.layerbraid.tools.run.TrainSettings;
 import org.layerbraid.tools.run.TrainingRun;
 import org.layerbraid.vecmath.Activation;
@@ -134,6 +136,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--skip-first-down", description = "MGRIT: skip the relaxation of the first down-cycle (braid_setskip).")
     boolean skipFirstDown;
 
+    @Option(names = "--compare-with", paramLabel = "DIR", split = ",", description = "Finished run folders to chart against this run (validation accuracy and loss vs iterations and wall time) into OUT/comparison.")
+    List<Path> compareWith = List.of();
+
     @Option(names = "--seed", defaultValue = "1", description = "Seed of data generation, initialisation and shuffling (default ${DEFAULT-VALUE}).")
     long seed;
 
@@ -183,7 +188,18 @@ public final class TrainCommand implements Callable<Integer> {
             settings = settings();
             folder = out != null ? out : Path.of("runs", "train");
         }
+        for (Path other : compareWith) {
+            if (!Files.isRegularFile(other.resolve("summary.json"))) {
+                throw new IllegalArgumentException("--compare-with " + other + ": no finished run there (summary.json)");
+            }
+        }
         TrainingRun.execute(settings, folder, resume, System.out);
+        if (!compareWith.isEmpty()) {
+            List<Path> runs = new ArrayList<>(List.of(folder));
+            runs.addAll(compareWith);
+            RunComparison.write(folder.resolve("comparison"), runs);
+            System.out.println("Wrote the comparison charts to " + folder.resolve("comparison"));
+        }
         return 0;
     }
 
