@@ -11,21 +11,19 @@ import org.layerbraid.vecmath.Precision;
 import org.layerbraid.vecmath.TensorArena;
 
 /**
- * The network the layer benchmarks share: Peaks, width 8, smooth ReLU, scalar bias, f64, 5000 training
- * examples, weights of order one (so the layers really mix the channels), all seeded.
+ * The network the layer benchmarks share: Peaks with the given depth, width and number of training examples,
+ * smooth ReLU, scalar bias, f64, weights of order one (so the layers really mix the channels), all seeded.
  */
 final class PeaksProblem implements AutoCloseable {
-    static final int EXAMPLES = 5000;
-
     final NetworkConfig config;
     final TensorArena arena = new TensorArena("benchmark");
     final ResNet model;
     final Batch batch;
 
-    PeaksProblem(int layers) {
-        config = new NetworkConfig(2, 5, 8, layers, 1.0, Activation.SMOOTH_RELU, NetworkConfig.Opening.DENSE, true,
-                1e-7, 1e-5, 1e-7, Precision.F64);
-        Split split = Peaks.generate(EXAMPLES, 200, 1);
+    PeaksProblem(int layers, int width, int examples) {
+        config = new NetworkConfig(2, 5, width, layers, 1.0, Activation.SMOOTH_RELU, NetworkConfig.Opening.DENSE,
+                true, 1e-7, 1e-5, 1e-7, Precision.F64);
+        Split split = Peaks.generate(examples, 1, 1);
         model = new ResNet(config);
         new Initialization(Initialization.Kind.NORMAL, 0.5, 0.5, 0.5).apply(model.parameters(), 1);
         batch = new Batch(split.train().toMatrix(arena, Precision.F64), split.train().labels());

@@ -12,7 +12,7 @@ import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.format.OutputFormat;
 
-/** JMH output reduced to one line per benchmark point: which one, its result, and the time left. */
+/** JMH output reduced to one line per benchmark point: which one, the time elapsed and left, then its result. */
 final class ProgressOutput implements OutputFormat {
     private final PrintStream out;
     private final int total;
@@ -35,7 +35,8 @@ final class ProgressOutput implements OutputFormat {
         double elapsed = (System.nanoTime() - start) / 1e9;
         String eta = done == 0 ? ""
                 : String.format(Locale.ROOT, ", about %.0f s left", elapsed / done * (total - done));
-        out.printf(Locale.ROOT, "[%2d/%d] %s %s%s%n", done + 1, total, name, values.isEmpty() ? "" : values, eta);
+        out.printf(Locale.ROOT, "[%2d/%d] %s %s (%.0f s elapsed%s)%n", done + 1, total, name,
+                values.isEmpty() ? "" : values, elapsed, eta);
         out.flush();
     }
 

@@ -19,19 +19,25 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One exact serial forward and backward propagation (loss and full gradient) of the Peaks network (width 8,
- * smooth ReLU, f64, 5000 examples): the unit of work of one serial training iteration, comparable with
- * the reference C++ code's and PyTorch's forward+backward.
+ * One exact serial forward and backward propagation (loss and full gradient) of the Peaks network (smooth ReLU,
+ * f64): the unit of work of one serial training iteration, comparable with the reference C++ code's and
+ * PyTorch's forward+backward. With more than one thread the batch is shared (data-parallel serial).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
 public class SerialGradientBench {
-    @Param({"30", "256", "1024"})
+    @Param({"30", "64", "256", "1024"})
     public int layers;
+
+    @Param({"8"})
+    public int width;
+
+    @Param({"5000"})
+    public int batch;
 
     @Param({"1", "2"})
     public int threads;
@@ -42,7 +48,7 @@ public class SerialGradientBench {
 
     @Setup(Level.Trial)
     public void setUp() {
-        problem = new PeaksProblem(layers);
+        problem = new PeaksProblem(layers, width, batch);
         evaluator = new SerialEvaluator(Kernels.defaults(), problem.config, problem.batch, threads);
         gradient = problem.model.newVector(problem.arena);
     }

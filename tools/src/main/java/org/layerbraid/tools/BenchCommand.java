@@ -1,34 +1,90 @@
 package org.layerbraid.tools;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import org.layerbraid.bench.KernelReport;
+import org.layerbraid.bench.Row;
+import org.layerbraid.bench.Suite;
+import org.layerbraid.bench.SuiteRunner;
+import org.layerbraid.tools.report.BenchReport;
+import org.layerbraid.tools.report.BenchResults;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/** {@code layerbraid bench}: runs a JMH suite and writes results.json and report.md. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Runs the kernel benchmark suite (JMH) and writes results.json and report.md to --out.",
-            "Reports GFLOP/s, %% of the FMA probe's peak and bytes allocated per operation."})
+/** {@code layerbraid bench}: runs JMH suites and writes results.json, report.md and charts. */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Runs benchmark suites (JMH); writes results.json, jmh.json, report.md and PNG charts to --out.",
+            "Suites: kernels (GFLOP/s, %% of the FMA peak), serial (unit costs; serial forward+backward on 1 and",
+            "P threads), mgrit (forward V-cycle, adjoint V-cycle, one-shot step on P workers), pool (region cost).",
+            "The report checks the cost model against the serial and mgrit points and projects to 1024 workers."})
 final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--quick", description = "A few seconds per point (about two minutes in all) instead of the full run.")
+    @Option(names = "--quick",
+            description = "A few seconds per point instead of 3 × 1 s warm-up and 5 × 1 s measurement.")
     boolean quick;
 
-    @Option(names = "--suite", defaultValue = "kernels", description = "Which suite to run; available: ${COMPLETION-CANDIDATES}.")
-    Suite suite;
+    @Option(names = "--suite", paramLabel = "SUITE", split = ",",
+            description = "Suites to run (repeatable or comma-separated): kernels, serial, mgrit, pool or all "
+                    + "(default: kernels).")
+    List<String> suites = new ArrayList<>();
+
+    @Option(names = "--param", paramLabel = "NAME=V1,V2", description = "Replace a benchmark parameter's values, "
+            + "as JMH's -p does (repeatable), e.g. --param layers=64,4096 --param workers=1,2.")
+    Map<String, String> params = new LinkedHashMap<>();
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--out", defaultValue = "runs/bench", description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    enum Suite { kernels }
-
     @Override
     public Integer call() throws Exception {
-        System.out.println("Running the " + suite + " suite (" + (quick ? "quick" : "full") + " mode) into " + out);
-        var rows = KernelReport.run(quick, out, System.out);
-        System.out.println();
-        System.out.print(KernelReport.markdown(rows, quick));
-        System.out.println("\nWrote " + out.resolve("results.json") + " and " + out.resolve("report.md"));
+        EnumSet<Suite> chosen = EnumSet.noneOf(Suite.class);
+        for (String s : suites.isEmpty() ? List.of("kernels") : suites) {
+            if (s.equals("all")) {
+                chosen.addAll(EnumSet.allOf(Suite.class));
+            } else {
+                chosen.add(parse(s, spec));
+            }
+        }
+        Map<String, List<String>> values = new LinkedHashMap<>();
+        params.forEach((name, list) -> values.put(name, List.of(list.split(","))));
+        String mode = quick ? "quick" : "full";
+        System.out.println("Running " + chosen.toString().toLowerCase(Locale.ROOT) + " (" + mode
+                + " mode) into " + out);
+        List<Row> rows = SuiteRunner.run(chosen, quick, values, out.resolve("jmh.json"), System.out);
+        List<Path> written = BenchReport.write(out, BenchResults.now(quick, rows), "layerbraid bench "
+                + String.join(" ", command(chosen, values)));
+        System.out.println("\nWrote " + out.resolve("report.md") + ", results.json, jmh.json and "
+                + (written.size() - 2) + " charts");
         return 0;
+    }
+
+    private List<String> command(EnumSet<Suite> chosen, Map<String, List<String>> values) {
+        List<String> words = new ArrayList<>();
+        if (quick) {
+            words.add("--quick");
+        }
+        chosen.forEach(s -> words.add("--suite " + s.name().toLowerCase(Locale.ROOT)));
+        values.forEach((k, v) -> words.add("--param " + k + "=" + String.join(",", v)));
+        return words;
+    }
+
+    private static Suite parse(String name, CommandSpec spec) {
+        for (Suite s : Suite.values()) {
+            if (s.name().equalsIgnoreCase(name)) {
+                return s;
+            }
+        }
+        throw new ParameterException(spec.commandLine(), "unknown suite '" + name
+                + "': use kernels, serial, mgrit, pool or all");
     }
 }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "layerbraid", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Layer-parallel training of deep residual networks with MGRIT.",
         subcommands = {TrainCommand.class, PredictCommand.class, VerifyCommand.class, BenchCommand.class,
-            CommandLine.HelpCommand.class})
+            ModelCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

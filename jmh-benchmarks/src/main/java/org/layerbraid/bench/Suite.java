@@ -1,0 +1,26 @@
+package org.layerbraid.bench;
+
+import java.util.List;
+
+/** The benchmark suites {@code layerbraid bench} can run, one question each. */
+public enum Suite {
+    /** Kernel GFLOP/s against the FMA probe's peak, f64 and f32. */
+    KERNELS(FmaPeak.class, ResidualStepBench.class, AdjointStepBench.class, GemmBench.class),
+    /** The cost model's unit costs and serial forward+backward, on 1 thread and data-parallel. */
+    SERIAL(LayerStepBench.class, SerialGradientBench.class),
+    /** MGRIT forward V-cycle, adjoint V-cycle and one-shot step on P workers. */
+    MGRIT(ForwardCycleBench.class, AdjointCycleBench.class, OneShotStepBench.class),
+    /** The fixed cost of one parallel region of the worker pool. */
+    POOL(PoolRegionBench.class);
+
+    private final List<Class<?>> classes;
+
+    Suite(Class<?>... classes) {
+        this.classes = List.of(classes);
+    }
+
+    /** The benchmark classes of this suite. */
+    public List<Class<?>> classes() {
+        return classes;
+    }
+}

@@ -1,0 +1,49 @@
+package org.layerbraid.tools.report;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.layerbraid.bench.Row;
+
+/**
+ * The points of one bench run and where they were measured.
+ *
+ * @param mode    quick or full
+ * @param date    the day of the run (UTC, ISO)
+ * @param machine the CPU model and core count
+ * @param java    the JVM's version
+ * @param rows    every point
+ */
+public record BenchResults(String mode, String date, String machine, String java, List<Row> rows) {
+    public BenchResults {
+        rows = List.copyOf(rows);
+    }
+
+    /** The points of a run made now on this machine. */
+    public static BenchResults now(boolean quick, List<Row> rows) {
+        return new BenchResults(quick ? "quick" : "full", LocalDate.now(ZoneOffset.UTC).toString(),
+                cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " cores",
+                Runtime.version().toString(), rows);
+    }
+
+    private static String cpuModel() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).strip();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Not Linux, or not readable: the architecture alone will do.
+        }
+        return System.getProperty("os.arch");
+    }
+
+    /** The rows of one benchmark (class.method), in run order. */
+    public List<Row> of(String benchmark) {
+        return rows.stream().filter(r -> r.benchmark().equals(benchmark)).toList();
+    }
+}
