@@ -12,8 +12,8 @@ import org.layerbraid.bench.Row;
  * bench run, or built in. A question about a batch size not measured takes the nearest measured one (in ratio).
  */
 public final class UnitCostTable {
-    /** Measured by LayerStepBench and PoolRegionBench in quick mode (3 × 0.3 s warm-up, 3 × 0.3 s) on 2026-11-24. */
-    static final String BUILT_IN_SOURCE = "built-in defaults (quick JMH run, 2026-11-24, Intel Xeon AVX-512, 2 cores)";
+    /** From {@code layerbraid bench --quick --suite serial,mgrit,pool --param policy=BACKOFF} on 2026-11-24. */
+    static final String BUILT_IN_SOURCE = "built-in defaults (bench --quick, 2026-11-24, Intel Xeon AVX-512, 2 cores)";
 
     private record Entry(int width, int batch, double step, double adjoint, double gradient, double vector,
             double contention) {
@@ -35,17 +35,17 @@ public final class UnitCostTable {
     public static UnitCostTable builtIn() {
         List<Entry> e = new ArrayList<>();
         // width, batch, t_step, t_adj, t_grad, t_vec (LayerStepBench per example), slow-down on all cores.
-        e.add(new Entry(8, 64, 23.8e-9, 20.6e-9, 12.6e-9, 9.84e-9, 1.15));
-        e.add(new Entry(8, 1024, 14.1e-9, 11.7e-9, 8.38e-9, 5.35e-9, 1.07));
-        e.add(new Entry(8, 5000, 12.5e-9, 14.8e-9, 9.72e-9, 5.19e-9, 1.02));
-        e.add(new Entry(32, 64, 138e-9, 120e-9, 121e-9, 32.4e-9, 1.00));
-        e.add(new Entry(32, 1024, 158e-9, 83.3e-9, 93.8e-9, 22.0e-9, 1.04));
-        e.add(new Entry(32, 5000, 179e-9, 143e-9, 118e-9, 24.0e-9, 1.01));
-        e.add(new Entry(64, 64, 323e-9, 335e-9, 456e-9, 64.7e-9, 1.08));
-        e.add(new Entry(64, 1024, 365e-9, 303e-9, 398e-9, 42.8e-9, 1.17));
-        e.add(new Entry(64, 5000, 404e-9, 369e-9, 406e-9, 48.6e-9, 1.08));
+        e.add(new Entry(8, 64, 27.0e-9, 24.8e-9, 14.6e-9, 9.48e-9, 1.03));
+        e.add(new Entry(8, 1024, 13.6e-9, 14.6e-9, 9.51e-9, 5.11e-9, 1.07));
+        e.add(new Entry(8, 5000, 12.0e-9, 18.1e-9, 8.16e-9, 4.96e-9, 1.12));
+        e.add(new Entry(32, 64, 143e-9, 134e-9, 127e-9, 32.0e-9, 1.00));
+        e.add(new Entry(32, 1024, 161e-9, 175e-9, 77.1e-9, 19.4e-9, 1.03));
+        e.add(new Entry(32, 5000, 167e-9, 202e-9, 109e-9, 24.6e-9, 1.01));
+        e.add(new Entry(64, 64, 303e-9, 375e-9, 461e-9, 62.8e-9, 1.13));
+        e.add(new Entry(64, 1024, 368e-9, 379e-9, 383e-9, 39.9e-9, 1.20));
+        e.add(new Entry(64, 5000, 421e-9, 467e-9, 351e-9, 49.6e-9, 1.02));
         // PoolRegionBench.emptyRegion, BACKOFF, 1 and 2 workers.
-        return new UnitCostTable(e, 10.5e-9, 591e-9, BUILT_IN_SOURCE);
+        return new UnitCostTable(e, 10.7e-9, 476e-9, BUILT_IN_SOURCE);
     }
 
     /**

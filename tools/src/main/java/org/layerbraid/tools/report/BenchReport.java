@@ -347,13 +347,12 @@ public final class BenchReport {
         md.append("## Projection to 1024 workers (model)\n\n").append(String.format(Locale.ROOT,
                 "Speedup of one one-shot step over serial forward+backward on one worker, width %d, batch %d. "
                 + "Assumptions: the unit costs measured here hold on every worker; one region costs the measured "
-                + "2-worker synchronisation at any P; between processes each region also sends one boundary "
-                + "state (width × batch × 8 bytes) to the neighbour at α = %.0f µs latency and β = %.0f GB/s, "
-                + "each "
+                + "2-worker synchronisation at any P; between processes each region also sends one boundary state "
+                + "(width × batch × 8 bytes) to the neighbour at α = %.0f µs latency and β = %.0f GB/s, each "
                 + "V-cycle has one global collective of ⌈log2 P⌉ latencies, and data-parallel serial all-reduces "
-                + "the gradient in 2 ⌈log2 P⌉ messages; data-parallel cannot use more workers than batch slices "
-                + "of 512 examples.%n%n| P |", shape[0], shape[1], PROJECTED.latency() * 1e6,
-                PROJECTED.bandwidth() / 1e9));
+                + "the gradient in 2 ⌈log2 P⌉ messages of all parameters, each process taking an equal share of "
+                + "the batch (at least one example) at the per-example cost measured for the whole batch."
+                + "%n%n| P |", shape[0], shape[1], PROJECTED.latency() * 1e6, PROJECTED.bandwidth() / 1e9));
         List<Integer> ps = new ArrayList<>();
         for (int p = 1; p <= MAX_PROJECTED_WORKERS; p *= 2) {
             ps.add(p);
