@@ -96,9 +96,10 @@ final class ModelCommand implements Callable<Integer> {
     }
 
     private void print(PrintWriter out, ModelConfig base, CostModel model, UnitCosts u, boolean builtIn) {
-        out.printf(Locale.ROOT, "Unit costs: %s%n  t_step %.3g ns, t_adj %.3g ns, t_grad %.3g ns per example;"
-                + " region %.3g ns (1 worker), %.3g ns (more)%n", u.source(), u.step() * 1e9, u.adjoint() * 1e9,
-                u.gradient() * 1e9, u.region1() * 1e9, u.region() * 1e9);
+        out.printf(Locale.ROOT, "Unit costs: %s%n  t_step %.3g ns, t_adj %.3g ns, t_grad %.3g ns, t_vec %.3g ns per "
+                + "example; %.2f× slower on all cores; region %.3g ns (1 worker), %.3g ns (more)%n", u.source(),
+                u.step() * 1e9, u.adjoint() * 1e9, u.gradient() * 1e9, u.vector() * 1e9, u.contention(),
+                u.region1() * 1e9, u.region() * 1e9);
         if (builtIn) {
             out.println("  (built-in defaults measured on this project's machine; pass --units "
                     + "runs/bench/results.json to use your own)");
