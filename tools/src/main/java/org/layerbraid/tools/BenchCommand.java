@@ -22,8 +22,9 @@ import picocli.CommandLine.Spec;
 /** {@code layerbraid bench}: runs JMH suites and writes results.json, report.md and charts. */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Runs benchmark suites (JMH); writes results.json, jmh.json, report.md and PNG charts to --out.",
-            "Suites: kernels (GFLOP/s, %% of the FMA peak), serial (unit costs; serial forward+backward on 1 and",
-            "P threads), mgrit (forward V-cycle, adjoint V-cycle, one-shot step on P workers), pool (region cost).",
+            "Suites: kernels (GFLOP/s, %% of the FMA peak);",
+            "serial (the cost model's unit costs; serial forward+backward on 1 and P threads);",
+            "mgrit (forward V-cycle, adjoint V-cycle, one-shot step on P workers); pool (parallel region cost).",
             "The report checks the cost model against the serial and mgrit points and projects to 1024 workers."})
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick",
