@@ -46,10 +46,6 @@ public final class CostModel {
         this.fusedRestrict = fusedRestrict;
     }
 
-    public UnitCosts units() {
-        return units;
-    }
-
     public Network network() {
         return network;
     }

@@ -41,9 +41,4 @@ public record BenchResults(String mode, String date, String machine, String java
         }
         return System.getProperty("os.arch");
     }
-
-    /** The rows of one benchmark (class.method), in run order. */
-    public List<Row> of(String benchmark) {
-        return rows.stream().filter(r -> r.benchmark().equals(benchmark)).toList();
-    }
 }
