@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.layerbraid.mgrit.data.FashionMnist;
+import org.layerbraid.mgrit.nn.AdaptiveEvaluator;
 import org.layerbraid.mgrit.nn.Initialization;
 import org.layerbraid.tools.run.ConfigFile;
 import org.layerbraid.tools.run.LayerParallelSettings;
@@ -136,6 +137,21 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--skip-first-down", description = "MGRIT: skip the relaxation of the first down-cycle (braid_setskip).")
     boolean skipFirstDown;
 
+    @Option(names = "--adaptive", description = "oneshot: adaptive control: raise the MGRIT iterations, or take a serial step, when the convergence factor or the gradient's angle to the serial one (checked periodically) is too large; decisions go to the console and adaptive.log.")
+    boolean adaptive;
+
+    @Option(names = "--adaptive-check-every", defaultValue = "5", description = "--adaptive: compare with the serial gradient every K steps (default ${DEFAULT-VALUE}).")
+    int adaptiveCheckEvery;
+
+    @Option(names = "--adaptive-max-factor", defaultValue = "0.5", description = "--adaptive: largest MGRIT convergence factor accepted (default ${DEFAULT-VALUE}).")
+    double adaptiveMaxFactor;
+
+    @Option(names = "--adaptive-max-angle", defaultValue = "10", description = "--adaptive: largest angle to the serial gradient, degrees (default ${DEFAULT-VALUE}).")
+    double adaptiveMaxAngle;
+
+    @Option(names = "--adaptive-max-iterations", defaultValue = "8", description = "--adaptive: most MGRIT iterations per step before serial steps (default ${DEFAULT-VALUE}).")
+    int adaptiveMaxIterations;
+
     @Option(names = "--compare-with", paramLabel = "DIR", split = ",", description = "Finished run folders to chart against this run (validation accuracy and loss vs iterations and wall time) into OUT/comparison.")
     List<Path> compareWith = List.of();
 
@@ -164,7 +180,8 @@ public final class TrainCommand implements Callable<Integer> {
             "--momentum", "--lbfgs-memory", "--ls-max-iterations", "--ls-factor", "--initial-step", "--gtol", "--seed",
             "--config", "--method", "--levels", "--min-coarse", "--cfactor0", "--cfactor", "--relax0", "--relax",
             "--fwd-iterations", "--adj-iterations", "--tolerance", "--adjoint-tolerance", "--fcycle",
-            "--skip-first-down");
+            "--skip-first-down", "--adaptive", "--adaptive-check-every", "--adaptive-max-factor", "--adaptive-max-angle",
+            "--adaptive-max-iterations");
 
     @Override
     public Integer call() throws Exception {
@@ -240,7 +257,9 @@ public final class TrainCommand implements Callable<Integer> {
         int forward = fwdIterations == 0 ? fallback : fwdIterations;
         int adjoint = adjIterations == 0 ? fallback : adjIterations;
         return new LayerParallelSettings(method, maxLevels, minCoarse, cfactor0, cfactor, sweeps("--relax0", relax0),
-                sweeps("--relax", relax), forward, adjoint, tolerance, adjointTolerance, fcycle, skipFirstDown);
+                sweeps("--relax", relax), forward, adjoint, tolerance, adjointTolerance, fcycle, skipFirstDown,
+                adaptive ? new AdaptiveEvaluator.Policy(adaptiveCheckEvery, adaptiveMaxFactor, adaptiveMaxAngle,
+                        adaptiveMaxIterations) : null);
     }
 
     /** F → 0, FCF → 1, FCFCF → 2 …; a number is taken as the count of CF pairs (the reference's nrelax). */

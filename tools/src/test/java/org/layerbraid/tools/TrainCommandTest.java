@@ -279,4 +279,19 @@ class TrainCommandTest {
             assertFalse(Files.exists(dir.resolve("bad" + i).resolve("history.csv")), "no work before the error");
         }
     }
+
+    @Test
+    void adaptiveControlLogsItsDecisionsOnAProblemWhereOneShotDiverges() throws IOException {
+        Path out = dir.resolve("adaptive");
+        // T = 20 over 32 layers with weights of order 3: the coarse MGRIT steps amplify, one-shot cannot converge.
+        assertEquals(0, run("train", "--method", "oneshot", "--adaptive", "--final-time", "20", "--init", "normal",
+                "--init-scale", "3", "--activation", "tanh", "--layers", "32", "--iterations", "4", "--train-size",
+                "300", "--validation-size", "50", "--out", out.toString()), err.toString());
+        List<String> decisions = Files.readAllLines(out.resolve("adaptive.log"));
+        assertTrue(decisions.getFirst().startsWith("step 0: convergence factor"), decisions.toString());
+        assertTrue(decisions.getFirst().contains("iterations 2/2 → 3/3"), decisions.toString());
+        err.getBuffer().setLength(0);
+        assertEquals(1, run(deep(dir.resolve("adaptive-parallel"), "--method", "parallel", "--adaptive")));
+        assertTrue(err.toString().contains("--adaptive controls the oneshot method only"), err.toString());
+    }
 }

@@ -103,6 +103,22 @@ public final class LayerParallelEvaluator implements Evaluator {
         return lastAdjoint == null ? Double.NaN : lastAdjoint.finalResidual();
     }
 
+    /** Sets the iteration counts of the following forward and adjoint solves (exact counts for one-shot). */
+    public void iterations(int forwardIterations, int adjointIterations) {
+        forward.maxIterations(forwardIterations);
+        adjoint.maxIterations(adjointIterations);
+    }
+
+    /** The forward solves' iteration count. */
+    public int forwardIterations() {
+        return forward.maxIterations();
+    }
+
+    /** The adjoint solves' iteration count. */
+    public int adjointIterations() {
+        return adjoint.maxIterations();
+    }
+
     /** What the last forward solve did. */
     public SolveStatistics forwardStatistics() {
         return lastForward;

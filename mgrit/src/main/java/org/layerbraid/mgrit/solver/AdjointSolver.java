@@ -44,6 +44,16 @@ public final class AdjointSolver implements AutoCloseable {
         return solver.hierarchy();
     }
 
+    /** Changes the iteration count of the following solves; see {@link ForwardSolver#maxIterations(int)}. */
+    public void maxIterations(int count) {
+        solver.maxIterations(count);
+    }
+
+    /** The iteration count of the following solves. */
+    public int maxIterations() {
+        return solver.maxIterations();
+    }
+
     /** The running (or last) solve, for watching from another thread. */
     public SolveProgress progress() {
         return solver.progress();

@@ -50,6 +50,8 @@ public final class ForwardSolver implements AutoCloseable {
     private final Precision precision;
     private final int width;
     private final int batch;
+    /** The options' maximum (fixed) iteration count, until {@link #maxIterations(int)} changes it. */
+    private int maxIterations;
     /** Whether the fine states hold a finished solve (a valid warm start). */
     private boolean warm;
     private double[] norms;
@@ -84,7 +86,8 @@ public final class ForwardSolver implements AutoCloseable {
         this.precision = precision;
         this.width = width;
         this.batch = batch;
-        this.norms = new double[options.maxIterations() + 1];
+        this.maxIterations = options.maxIterations();
+        this.norms = new double[maxIterations + 1];
         this.arena = new TensorArena("forward solve");
         WorkerPool created = null;
         try {
@@ -144,6 +147,25 @@ public final class ForwardSolver implements AutoCloseable {
         return levels[0].tile;
     }
 
+    /**
+     * Changes the iteration count of the following solves (the exact count in fixed-iteration mode, else the
+     * maximum): how an adaptive controller raises the one-shot method's iterations between optimisation steps.
+     */
+    public void maxIterations(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("iterations must be at least 1, got " + count);
+        }
+        if (count + 1 > norms.length) {
+            norms = new double[count + 1];
+        }
+        maxIterations = count;
+    }
+
+    /** The iteration count of the following solves. */
+    public int maxIterations() {
+        return maxIterations;
+    }
+
     /** The running (or last) solve, for watching from another thread. */
     public SolveProgress progress() {
         return progress;
@@ -201,7 +223,7 @@ public final class ForwardSolver implements AutoCloseable {
     private int iterateFixed() {
         Level fine = levels[0];
         Matrix lastCPoint = fine.u[fine.steps / fine.cfactor * fine.cfactor];
-        for (int it = 0; it < options.maxIterations(); it++) {
+        for (int it = 0; it < maxIterations; it++) {
             boolean down = it > 0 || !options.skipFirstDown();
             if (down) {
                 cycle.relax(0);
@@ -221,7 +243,7 @@ public final class ForwardSolver implements AutoCloseable {
                         + (it + 1));
             }
         }
-        return options.maxIterations();
+        return maxIterations;
     }
 
     private int iterateToTolerance() {
@@ -249,7 +271,7 @@ public final class ForwardSolver implements AutoCloseable {
                 stop = Math.max(stop, options.relativeTolerance() * norm);
                 relativeBase = norm;
             }
-            if ((down && norm <= stop) || it == options.maxIterations()) {
+            if ((down && norm <= stop) || it == maxIterations) {
                 return it;
             }
             cycle.solveCoarse(1, down);

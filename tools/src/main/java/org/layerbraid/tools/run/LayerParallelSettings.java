@@ -1,6 +1,7 @@
 package org.layerbraid.tools.run;
 
 import java.util.Locale;
+import org.layerbraid.mgrit.nn.AdaptiveEvaluator;
 import org.layerbraid.mgrit.solver.Hierarchy;
 import org.layerbraid.mgrit.solver.InitialGuess;
 import org.layerbraid.mgrit.solver.MgritOptions;
@@ -24,10 +25,11 @@ import org.layerbraid.mgrit.solver.MgritOptions;
  * @param adjointTolerance   parallel: braid_adjtol of the adjoint solve
  * @param fcycle             braid_fmg: F-cycles instead of V-cycles
  * @param skipFirstDown      braid_setskip: skip the relaxation of the first down-cycle
+ * @param adaptive           oneshot under adaptive control (null: none): see {@code AdaptiveEvaluator}
  */
 public record LayerParallelSettings(String method, int maxLevels, int minCoarse, int cfactor0, int cfactor,
         int cfSweeps0, int cfSweeps, int forwardIterations, int adjointIterations, double tolerance,
-        double adjointTolerance, boolean fcycle, boolean skipFirstDown) {
+        double adjointTolerance, boolean fcycle, boolean skipFirstDown, AdaptiveEvaluator.Policy adaptive) {
 
     /** Validates; throws IllegalArgumentException with one line naming the option. */
     public LayerParallelSettings {
@@ -51,6 +53,9 @@ public record LayerParallelSettings(String method, int maxLevels, int minCoarse,
             require(adjointTolerance > 0 && Double.isFinite(adjointTolerance),
                     "--adjoint-tolerance must be positive and finite, got " + adjointTolerance);
         }
+        require(adaptive == null || method.equals("oneshot"), "--adaptive controls the oneshot method only");
+        require(adaptive == null || adaptive.maxIterations() >= Math.max(forwardIterations, adjointIterations),
+                "--adaptive-max-iterations must be at least the iterations per step");
     }
 
     private static void require(boolean ok, String message) {
@@ -61,7 +66,7 @@ public record LayerParallelSettings(String method, int maxLevels, int minCoarse,
 
     /** Exact serial propagation. */
     public static LayerParallelSettings serial() {
-        return new LayerParallelSettings("serial", 10, 2, 4, 4, 0, 1, 2, 2, 1e-10, 1e-6, false, false);
+        return new LayerParallelSettings("serial", 10, 2, 4, 4, 0, 1, 2, 2, 1e-10, 1e-6, false, false, null);
     }
 
     /** Whether the residual layers are solved by MGRIT. */
@@ -112,6 +117,9 @@ public record LayerParallelSettings(String method, int maxLevels, int minCoarse,
         return method + " (MGRIT ≤ " + maxLevels + " levels, c = " + cfactor0 + "/" + cfactor + ", " + relax + ", "
                 + (fcycle ? "F" : "V") + "-cycles, " + (oneShot() ? forwardIterations + " forward + "
                 + adjointIterations + " adjoint iterations per step" : "tolerance " + tolerance + " / "
-                + adjointTolerance) + ", " + threads + " worker" + (threads == 1 ? "" : "s") + ")";
+                + adjointTolerance) + (adaptive == null ? "" : ", adaptive: factor ≤ " + adaptive.maxFactor()
+                + ", angle ≤ " + adaptive.maxAngleDegrees() + "° every " + adaptive.checkEvery() + " steps, ≤ "
+                + adaptive.maxIterations() + " iterations") + ", " + threads + " worker" + (threads == 1 ? "" : "s")
+                + ")";
     }
 }

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.StandardOpenOption;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +23,7 @@ import org.layerbraid.mgrit.nn.ModelFile;
 import org.layerbraid.mgrit.nn.NetworkConfig;
 import org.layerbraid.mgrit.nn.Regularization;
 import org.layerbraid.mgrit.nn.ResNet;
+import org.layerbraid.mgrit.nn.AdaptiveEvaluator;
 import org.layerbraid.mgrit.nn.Evaluator;
 import org.layerbraid.mgrit.nn.LayerParallelEvaluator;
 import org.layerbraid.mgrit.nn.SerialEvaluator;
@@ -51,6 +55,9 @@ public final class TrainingRun {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final TrainSettings settings;
+    /** Where adaptive control writes its decisions, one line each. */
+    static final String ADAPTIVE_LOG = "adaptive.log";
+
     private final Path out;
     private final Console console;
     private final Kernels kernels = Kernels.defaults();
@@ -132,7 +139,7 @@ public final class TrainingRun {
         }
         LineSearch lineSearch = new LineSearch(kernels, settings.initialStep(), settings.lsFactor(), 1e-4,
                 settings.lsMaxIterations());
-        try (Evaluator evaluator = evaluator(config, batch);
+        try (Evaluator evaluator = evaluator(config, batch, model, data);
                 FullBatchTrainer trainer = new FullBatchTrainer(kernels,
                         new NetworkObjective(model.layout(), evaluator, new Regularization(kernels, config, data)),
                         model.flat(), lbfgs, lineSearch, settings.gtol(), batch.size())) {
@@ -177,7 +184,7 @@ public final class TrainingRun {
                 : MinibatchTrainer.Method.ADAM;
         var hyper = new MinibatchTrainer.Settings(method, settings.learningRate(), settings.momentum(), 0.9, 0.999,
                 1e-8, size, settings.seed());
-        try (Evaluator evaluator = evaluator(config, batch);
+        try (Evaluator evaluator = evaluator(config, batch, model, data);
                 MinibatchTrainer trainer = new MinibatchTrainer(kernels,
                         new NetworkObjective(model.layout(), evaluator, new Regularization(kernels, config, data)),
                         loader, model.flat(), hyper, train.size())) {
@@ -206,13 +213,31 @@ public final class TrainingRun {
         return settings.checkpointEvery() > 0 && iterationsDone % settings.checkpointEvery() == 0;
     }
 
-    /** Serial (exact, data-parallel over the batch) or MGRIT propagation through the layers, as the settings say. */
-    private Evaluator evaluator(NetworkConfig config, Batch batch) {
+    /**
+     * Serial (exact, data-parallel over the batch) or MGRIT propagation through the layers, as the settings say;
+     * one-shot under adaptive control reports its decisions to the console and to {@value #ADAPTIVE_LOG}.
+     */
+    private Evaluator evaluator(NetworkConfig config, Batch batch, ResNet model, TensorArena arena) {
         LayerParallelSettings lp = settings.layerParallel();
-        return lp.layerParallel()
-                ? new LayerParallelEvaluator(kernels, config, batch, lp.forwardOptions(), lp.adjointOptions(),
-                        settings.threads())
-                : new SerialEvaluator(kernels, config, batch, settings.threads());
+        if (!lp.layerParallel()) {
+            return new SerialEvaluator(kernels, config, batch, settings.threads());
+        }
+        LayerParallelEvaluator mgrit = new LayerParallelEvaluator(kernels, config, batch, lp.forwardOptions(),
+                lp.adjointOptions(), settings.threads());
+        if (lp.adaptive() == null) {
+            return mgrit;
+        }
+        Path log = out.resolve(ADAPTIVE_LOG);
+        return new AdaptiveEvaluator(kernels, mgrit, new SerialEvaluator(kernels, config, batch, settings.threads()),
+                model.newVector(arena), lp.adaptive(), line -> {
+                    console.note("adaptive: " + line);
+                    try {
+                        Files.writeString(log, line + System.lineSeparator(), StandardCharsets.UTF_8,
+                                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("cannot write " + log + ": " + e.getMessage(), e);
+                    }
+                });
     }
 
     private void logged(HistoryRow row, HistoryLog history) {
@@ -354,6 +379,15 @@ public final class TrainingRun {
             residuals = s.layerParallel().layerParallel();
             out.println(" iter     objective          loss        ‖grad‖      step  ls   train%    val%     time"
                     + (residuals ? "        ‖r‖    ‖r_adj‖" : ""));
+        }
+
+        /** A line between the rows (clears the progress bar first). */
+        void note(String line) {
+            if (barShown) {
+                out.print("\r\033[2K");
+                barShown = false;
+            }
+            out.println(line);
         }
 
         void row(HistoryRow r, int total) {
