@@ -152,6 +152,15 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--adaptive-max-iterations", defaultValue = "8", description = "--adaptive: most MGRIT iterations per step before serial steps (default ${DEFAULT-VALUE}).")
     int adaptiveMaxIterations;
 
+    @Option(names = "--nested-levels", defaultValue = "0", description = "Nested iteration: first train N/2^k, …, N/2 layers (each --nested-iterations iterations, in OUT/nested-<layers>), each starting from the one before with its weights interpolated over the layers (default ${DEFAULT-VALUE}: off).")
+    int nestedLevels;
+
+    @Option(names = "--nested-iterations", defaultValue = "20", description = "Iterations of each shallower nested stage (default ${DEFAULT-VALUE}).")
+    int nestedIterations;
+
+    @Option(names = "--init-from", paramLabel = "MODEL", description = "Start from a trained model's weights (any depth, same width and data), interpolated over the layers.")
+    Path initFrom;
+
     @Option(names = "--compare-with", paramLabel = "DIR", split = ",", description = "Finished run folders to chart against this run (validation accuracy and loss vs iterations and wall time) into OUT/comparison.")
     List<Path> compareWith = List.of();
 
@@ -181,7 +190,7 @@ public final class TrainCommand implements Callable<Integer> {
             "--config", "--method", "--levels", "--min-coarse", "--cfactor0", "--cfactor", "--relax0", "--relax",
             "--fwd-iterations", "--adj-iterations", "--tolerance", "--adjoint-tolerance", "--fcycle",
             "--skip-first-down", "--adaptive", "--adaptive-check-every", "--adaptive-max-factor", "--adaptive-max-angle",
-            "--adaptive-max-iterations");
+            "--adaptive-max-iterations", "--nested-levels", "--nested-iterations", "--init-from");
 
     @Override
     public Integer call() throws Exception {
@@ -204,6 +213,9 @@ public final class TrainCommand implements Callable<Integer> {
             }
             settings = settings();
             folder = out != null ? out : Path.of("runs", "train");
+        }
+        if (initFrom != null && !Files.isRegularFile(initFrom)) {
+            throw new IllegalArgumentException("--init-from " + initFrom + ": no such model file");
         }
         for (Path other : compareWith) {
             if (!Files.isRegularFile(other.resolve("summary.json"))) {
@@ -248,7 +260,8 @@ public final class TrainCommand implements Callable<Integer> {
                 limit, layers, width, finalTime, Activation.parse(activation), dense, scalarBias, gammaTik, gammaDdt,
                 gammaClass, Precision.parse(precision), kind, openingScale(), initScale, classifierScale(),
                 optimizer.toLowerCase(Locale.ROOT), iterations, batch, learningRate, momentum, lbfgsMemory,
-                lsMaxIterations, lsFactor, initialStep, gtol, seed, checkpointEvery, threads, layerParallel());
+                lsMaxIterations, lsFactor, initialStep, gtol, seed, checkpointEvery, threads, layerParallel(),
+                nestedLevels, nestedIterations, initFrom);
     }
 
     private LayerParallelSettings layerParallel() {
@@ -293,7 +306,8 @@ public final class TrainCommand implements Callable<Integer> {
                 s.activation(), s.denseOpening(), s.scalarBias(), s.gammaTik(), s.gammaDdt(), s.gammaClass(),
                 s.precision(), s.init(), s.initOpening(), s.initLayers(), s.initClassifier(), s.optimizer(), iterations,
                 s.batch(), s.learningRate(), s.momentum(), s.lbfgsMemory(), s.lsMaxIterations(), s.lsFactor(),
-                s.initialStep(), s.gtol(), s.seed(), checkpointEvery, threads, s.layerParallel());
+                s.initialStep(), s.gtol(), s.seed(), checkpointEvery, threads, s.layerParallel(), s.nestedLevels(),
+                s.nestedIterations(), s.initFrom());
     }
 
     /** Takes the keys of a reference .cfg that apply, where the command line did not set the option. */

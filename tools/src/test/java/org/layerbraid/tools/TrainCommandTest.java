@@ -294,4 +294,31 @@ class TrainCommandTest {
         assertEquals(1, run(deep(dir.resolve("adaptive-parallel"), "--method", "parallel", "--adaptive")));
         assertTrue(err.toString().contains("--adaptive controls the oneshot method only"), err.toString());
     }
+
+    @Test
+    void nestedIterationTrainsShallowerStagesFirstAndStartsFromTheirWeights() throws IOException {
+        Path out = dir.resolve("nested");
+        assertEquals(0, run(deep(out, "--nested-levels", "2", "--nested-iterations", "2", "--iterations", "2")),
+                err.toString());
+        for (String stage : new String[] {"nested-4", "nested-8"}) {
+            assertEquals(3, Files.readAllLines(out.resolve(stage).resolve("history.csv")).size(), stage);
+        }
+        assertEquals(3, Files.readAllLines(out.resolve("history.csv")).size());
+        // Zero iterations from a model: the written model is the interpolation itself, each layer doubled.
+        Path copy = dir.resolve("from-8");
+        assertEquals(0, run(deep(copy, "--iterations", "0", "--init-from",
+                out.resolve("nested-8").resolve("model.safetensors").toString())), err.toString());
+        SafeTensors coarse = SafeTensors.read(out.resolve("nested-8").resolve("model.safetensors"));
+        SafeTensors fine = SafeTensors.read(copy.resolve("model.safetensors"));
+        for (int n = 0; n < 16; n++) {
+            assertArrayEquals(coarse.doubles("layers." + n / 2 + ".weight"), fine.doubles("layers." + n + ".weight"),
+                    "layer " + n);
+        }
+        err.getBuffer().setLength(0);
+        assertEquals(1, run(deep(dir.resolve("bad-nested"), "--nested-levels", "5")));
+        assertTrue(err.toString().contains("must be divisible by 32"), err.toString());
+        err.getBuffer().setLength(0);
+        assertEquals(1, run(deep(dir.resolve("bad-init"), "--init-from", dir.resolve("none.safetensors").toString())));
+        assertTrue(err.toString().contains("no such model file"), err.toString());
+    }
 }

@@ -12,7 +12,8 @@ import org.layerbraid.vecmath.Kernels;
  * evaluations it also computes the exact serial gradient and the angle between the two. When a factor exceeds
  * {@code maxFactor} (once the residual is above rounding level, {@value #RESIDUAL_FLOOR}) or the angle exceeds
  * {@code maxAngleDegrees}, the iteration counts go up by one (up to {@code maxIterations}); when they are already
- * at the cap, or a solve diverges, that step takes the serial gradient instead. Each decision is reported, one line, to the listener. Loss-only evaluations (the line
+ * at the cap, or a solve diverges, that step takes the serial gradient instead. Each decision is reported, one
+ * line, to the listener. Loss-only evaluations (the line
  * search) stay one-shot.
  */
 public final class AdaptiveEvaluator implements Evaluator {

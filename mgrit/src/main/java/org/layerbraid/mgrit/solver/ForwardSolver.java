@@ -239,8 +239,8 @@ public final class ForwardSolver implements AutoCloseable {
             cycle.inject();
             progress.iterated(it + 1, norm);
             if (!Double.isFinite(kernels.normMax(lastCPoint))) {
-                throw new SolveDivergedException(it + 1, "MGRIT diverged: the last C-point is not finite after iteration "
-                        + (it + 1));
+                throw new SolveDivergedException(it + 1,
+                        "MGRIT diverged: the last C-point is not finite after iteration " + (it + 1));
             }
         }
         return maxIterations;

@@ -12,7 +12,7 @@ public final class MgritOptions {
     public enum Cycle {
         /** Relax, restrict, solve the coarse level with one V-cycle, correct. */
         V,
-        /** On each level a coarse F-cycle, then a second correction from a V-cycle: more coarse work, fewer iterations. */
+        /** Per level a coarse F-cycle, then a second correction from a V-cycle: more coarse work, fewer iterations. */
         F
     }
 

@@ -93,8 +93,8 @@ public final class FullBatchTrainer implements AutoCloseable {
                 slope = -gnorm * gnorm;
             }
             LineSearch.Result step = lineSearch.search(objective, x, f, slope, direction, trial);
-            report(listener, residuals, f, loss, gnorm, step.step(), step.iterations(), trainAccuracy, validationAccuracy,
-                    start);
+            report(listener, residuals, f, loss, gnorm, step.step(), step.iterations(), trainAccuracy,
+                    validationAccuracy, start);
             // direction becomes the step s = x₊ − x; trial, no longer needed, holds y = ∇f₊ − ∇f.
             kernels.scale(step.step(), direction);
             kernels.copy(trial, x);
@@ -108,11 +108,11 @@ public final class FullBatchTrainer implements AutoCloseable {
         }
     }
 
-    private void report(Listener listener, double[] residuals, double f, double loss, double gnorm, double step, int lsIterations,
-            double trainAccuracy, double validationAccuracy, long start) {
+    private void report(Listener listener, double[] residuals, double f, double loss, double gnorm, double step,
+            int lsIterations, double trainAccuracy, double validationAccuracy, long start) {
         double seconds = secondsBefore + (System.nanoTime() - start) / 1e9;
-        HistoryRow row = new HistoryRow(iteration, residuals[0], residuals[1], f, loss, gnorm, step, lsIterations, trainAccuracy,
-                validationAccuracy, seconds);
+        HistoryRow row = new HistoryRow(iteration, residuals[0], residuals[1], f, loss, gnorm, step, lsIterations,
+                trainAccuracy, validationAccuracy, seconds);
         iteration++;
         listener.iteration(row, this);
     }

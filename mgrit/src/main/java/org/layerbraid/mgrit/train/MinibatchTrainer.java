@@ -105,8 +105,8 @@ public final class MinibatchTrainer implements AutoCloseable {
                 step();
             }
             double seconds = secondsBefore + (System.nanoTime() - start) / 1e9;
-            HistoryRow row = new HistoryRow(epoch, stateResidual, adjointResidual, objectiveSum / batches, lossSum / batches, gnorm,
-                    settings.learningRate(), 0, 100.0 * correct / ((long) batches * batch), validation.accuracy(x),
+            HistoryRow row = new HistoryRow(epoch, stateResidual, adjointResidual, objectiveSum / batches,
+                    lossSum / batches, gnorm, settings.learningRate(), 0, 100.0 * correct / ((long) batches * batch), validation.accuracy(x),
                     seconds);
             epoch++;
             listener.iteration(row, this);

@@ -17,6 +17,10 @@ import org.layerbraid.vecmath.Precision;
  * @param threads          threads sharing each batch: data-parallel for serial propagation, layer-parallel (MGRIT
  *                         workers) otherwise; results do not depend on it
  * @param layerParallel    how the residual layers are propagated (serial, parallel or oneshot MGRIT)
+ * @param nestedLevels     nested iteration: first train N/2^k, …, N/2 layers, each from the one before
+ * @param nestedIterations iterations of each of those shallower stages
+ * @param initFrom         a model file (any depth, same width and data) whose weights, interpolated over the
+ *                         layers, start the training; null to initialise at random
  */
 public record TrainSettings(String example, Path data, String labelColumn, double validationFraction,
         int trainSize, int validationSize, Path fashionMnistDir, int limit,
@@ -25,7 +29,7 @@ public record TrainSettings(String example, Path data, String labelColumn, doubl
         Initialization.Kind init, double initOpening, double initLayers, double initClassifier,
         String optimizer, int iterations, int batch, double learningRate, double momentum, int lbfgsMemory,
         int lsMaxIterations, double lsFactor, double initialStep, double gtol, long seed, int checkpointEvery,
-        int threads, LayerParallelSettings layerParallel) {
+        int threads, LayerParallelSettings layerParallel, int nestedLevels, int nestedIterations, Path initFrom) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
@@ -85,7 +89,15 @@ public record TrainSettings(String example, Path data, String labelColumn, doubl
         if (layerParallel == null) {
             layerParallel = LayerParallelSettings.serial();
         }
-        layerParallel.checkDepth(layers);
+        atLeast("--nested-levels", nestedLevels, 0);
+        atLeast("--nested-iterations", nestedIterations, 1);
+        if (nestedLevels > 0 && (nestedLevels > 20 || layers % (1 << nestedLevels) != 0)) {
+            throw new IllegalArgumentException("--nested-levels " + nestedLevels + " halves the depth " + nestedLevels
+                    + " times: --layers " + layers + " must be divisible by " + (1L << Math.min(nestedLevels, 40)));
+        }
+        for (int k = nestedLevels; k >= 0; k--) {
+            layerParallel.checkDepth(layers >> k);
+        }
         if (layerParallel.oneShot() && (optimizer.equals("sgd") || optimizer.equals("adam"))) {
             throw new IllegalArgumentException("--method oneshot needs full-batch training (lbfgs or gd): its warm "
                     + "restarts assume the same examples every step; use --method parallel with " + optimizer);
@@ -98,7 +110,28 @@ public record TrainSettings(String example, Path data, String labelColumn, doubl
                 fashionMnistDir, limit, layers, width, finalTime, activation, denseOpening, scalarBias, gammaTik,
                 gammaDdt, gammaClass, precision, init, initOpening, initLayers, initClassifier, optimizer, iterations,
                 batch, learningRate, momentum, lbfgsMemory, lsMaxIterations, lsFactor, initialStep, gtol, seed,
-                checkpointEvery, threads, layerParallel);
+                checkpointEvery, threads, layerParallel, nestedLevels, nestedIterations, initFrom);
+    }
+
+    /**
+     * The settings of nested iteration's stage with {@code stageLayers} layers: the same run, shallower, for the
+     * stage's iterations, started from {@code start} (null: at random), with no nesting of its own.
+     */
+    TrainSettings nestedStage(int stageLayers, int stageIterations, Path start) {
+        return new TrainSettings(example, data, labelColumn, validationFraction, trainSize, validationSize,
+                fashionMnistDir, limit, stageLayers, width, finalTime, activation, denseOpening, scalarBias, gammaTik,
+                gammaDdt, gammaClass, precision, init, initOpening, initLayers, initClassifier, optimizer,
+                stageIterations, batch, learningRate, momentum, lbfgsMemory, lsMaxIterations, lsFactor, initialStep,
+                gtol, seed, checkpointEvery, threads, layerParallel, 0, nestedIterations, start);
+    }
+
+    /** The same settings starting from the weights of {@code start}. */
+    TrainSettings startingFrom(Path start) {
+        return new TrainSettings(example, data, labelColumn, validationFraction, trainSize, validationSize,
+                fashionMnistDir, limit, layers, width, finalTime, activation, denseOpening, scalarBias, gammaTik,
+                gammaDdt, gammaClass, precision, init, initOpening, initLayers, initClassifier, optimizer, iterations,
+                batch, learningRate, momentum, lbfgsMemory, lsMaxIterations, lsFactor, initialStep, gtol, seed,
+                checkpointEvery, threads, layerParallel, nestedLevels, nestedIterations, start);
     }
 
     /** Whether the optimiser works on minibatches. */

@@ -19,6 +19,7 @@ import org.layerbraid.mgrit.io.AtomicFiles;
 import org.layerbraid.mgrit.io.SafeTensors;
 import org.layerbraid.mgrit.nn.Batch;
 import org.layerbraid.mgrit.nn.Initialization;
+import org.layerbraid.mgrit.nn.LayerInterpolation;
 import org.layerbraid.mgrit.nn.ModelFile;
 import org.layerbraid.mgrit.nn.NetworkConfig;
 import org.layerbraid.mgrit.nn.Regularization;
@@ -82,7 +83,23 @@ public final class TrainingRun {
     /** Trains; returns the last history row. {@code resume} is a checkpoint to continue from, or null. */
     public static HistoryRow execute(TrainSettings settings, Path out, Path resume, PrintStream stdout)
             throws IOException {
-        return new TrainingRun(settings, out, new Console(stdout)).run(resume);
+        TrainSettings run = settings;
+        if (resume == null && settings.nestedLevels() > 0) {
+            // Nested iteration: each shallower stage is a run of its own, started from the one before.
+            Path start = settings.initFrom();
+            for (int k = settings.nestedLevels(); k >= 1; k--) {
+                int layers = settings.layers() >> k;
+                Path stage = out.resolve("nested-" + layers);
+                stdout.println("Nested iteration, stage " + (settings.nestedLevels() - k + 1) + " of "
+                        + (settings.nestedLevels() + 1) + ": " + layers + " layers, into " + stage);
+                new TrainingRun(settings.nestedStage(layers, settings.nestedIterations(), start), stage,
+                        new Console(stdout)).run(null);
+                start = stage.resolve(MODEL);
+            }
+            stdout.println("Nested iteration, last stage: " + settings.layers() + " layers");
+            run = settings.startingFrom(start);
+        }
+        return new TrainingRun(run, out, new Console(stdout)).run(resume);
     }
 
     private HistoryRow run(Path resume) throws IOException {
@@ -100,7 +117,13 @@ public final class TrainingRun {
             Progress progress = checkpoint == null ? new Progress(0, 0)
                     : Progress.parse(checkpoint.metadata().get(PROGRESS_KEY), resume);
             List<HistoryRow> earlier = checkpoint == null ? List.of() : earlierRows(resume, progress.iterations());
-            if (checkpoint == null) {
+            if (checkpoint == null && settings.initFrom() != null) {
+                try (ResNet start = ModelFile.read(settings.initFrom())) {
+                    LayerInterpolation.interpolate(kernels, start.parameters(), model.parameters());
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--init-from " + settings.initFrom() + ": " + e.getMessage());
+                }
+            } else if (checkpoint == null) {
                 new Initialization(settings.init(), settings.initOpening(), settings.initLayers(),
                         settings.initClassifier()).apply(model.parameters(), settings.seed());
             } else {
@@ -397,7 +420,8 @@ public final class TrainingRun {
             out.printf(Locale.ROOT, "%5d  %12.6e  %12.6e  %10.4e  %8.2e  %2d  %6.2f  %6.2f  %7.2fs", r.iteration(),
                     r.objective(), r.loss(), r.gradientNorm(), r.step(), r.lineSearchIterations(), r.trainAccuracy(),
                     r.validationAccuracy(), r.seconds());
-            out.println(residuals ? String.format(Locale.ROOT, "  %9.2e  %9.2e", r.stateResidual(), r.adjointResidual()) : "");
+            out.println(residuals
+                    ? String.format(Locale.ROOT, "  %9.2e  %9.2e", r.stateResidual(), r.adjointResidual()) : "");
             if (terminal && total > 0) {
                 int done = Math.min(r.iteration() + 1, total);
                 int filled = 40 * done / total;
