@@ -152,6 +152,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--adaptive-max-iterations", defaultValue = "8", description = "--adaptive: most MGRIT iterations per step before serial steps (default ${DEFAULT-VALUE}).")
     int adaptiveMaxIterations;
 
+    @Option(names = "--layer-threads", description = "parallel/oneshot: MGRIT workers sharing the layers (with --batch-threads; default: all of --threads).")
+    Integer layerThreads;
+
+    @Option(names = "--batch-threads", description = "parallel/oneshot: MGRIT workers sharing each interval's batch tiles; --threads becomes layer × batch threads (default 1).")
+    Integer batchThreads;
+
     @Option(names = "--nested-levels", defaultValue = "0", description = "Nested iteration: first train N/2^k, …, N/2 layers (each --nested-iterations iterations, in OUT/nested-<layers>), each starting from the one before with its weights interpolated over the layers (default ${DEFAULT-VALUE}: off).")
     int nestedLevels;
 
@@ -190,7 +196,8 @@ public final class TrainCommand implements Callable<Integer> {
             "--config", "--method", "--levels", "--min-coarse", "--cfactor0", "--cfactor", "--relax0", "--relax",
             "--fwd-iterations", "--adj-iterations", "--tolerance", "--adjoint-tolerance", "--fcycle",
             "--skip-first-down", "--adaptive", "--adaptive-check-every", "--adaptive-max-factor", "--adaptive-max-angle",
-            "--adaptive-max-iterations", "--nested-levels", "--nested-iterations", "--init-from");
+            "--adaptive-max-iterations", "--nested-levels", "--nested-iterations", "--init-from", "--batch-threads",
+            "--layer-threads");
 
     @Override
     public Integer call() throws Exception {
@@ -236,6 +243,24 @@ public final class TrainCommand implements Callable<Integer> {
         return spec.commandLine().getParseResult().hasMatchedOption(option);
     }
 
+    /** --threads, or layer × batch threads when those are given (which must then agree with --threads). */
+    private int totalThreads() {
+        if (layerThreads == null && batchThreads == null) {
+            return threads;
+        }
+        int l = layerThreads == null ? 1 : layerThreads;
+        int b = batchThreads == null ? 1 : batchThreads;
+        if (l < 1 || b < 1) {
+            throw new IllegalArgumentException("--layer-threads and --batch-threads must be at least 1, got " + l
+                    + " and " + b);
+        }
+        if (given("--threads") && threads != l * b) {
+            throw new IllegalArgumentException("--threads " + threads + " disagrees with --layer-threads " + l
+                    + " × --batch-threads " + b);
+        }
+        return l * b;
+    }
+
     private TrainSettings settings() {
         String ex = example != null ? example.toLowerCase(Locale.ROOT) : data != null ? "csv" : "peaks";
         if (data != null && example != null) {
@@ -260,7 +285,7 @@ public final class TrainCommand implements Callable<Integer> {
                 limit, layers, width, finalTime, Activation.parse(activation), dense, scalarBias, gammaTik, gammaDdt,
                 gammaClass, Precision.parse(precision), kind, openingScale(), initScale, classifierScale(),
                 optimizer.toLowerCase(Locale.ROOT), iterations, batch, learningRate, momentum, lbfgsMemory,
-                lsMaxIterations, lsFactor, initialStep, gtol, seed, checkpointEvery, threads, layerParallel(),
+                lsMaxIterations, lsFactor, initialStep, gtol, seed, checkpointEvery, totalThreads(), layerParallel(),
                 nestedLevels, nestedIterations, initFrom);
     }
 
@@ -272,7 +297,7 @@ public final class TrainCommand implements Callable<Integer> {
         return new LayerParallelSettings(method, maxLevels, minCoarse, cfactor0, cfactor, sweeps("--relax0", relax0),
                 sweeps("--relax", relax), forward, adjoint, tolerance, adjointTolerance, fcycle, skipFirstDown,
                 adaptive ? new AdaptiveEvaluator.Policy(adaptiveCheckEvery, adaptiveMaxFactor, adaptiveMaxAngle,
-                        adaptiveMaxIterations) : null);
+                        adaptiveMaxIterations) : null, batchThreads == null ? 1 : batchThreads);
     }
 
     /** F → 0, FCF → 1, FCFCF → 2 …; a number is taken as the count of CF pairs (the reference's nrelax). */

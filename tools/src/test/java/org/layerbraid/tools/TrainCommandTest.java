@@ -321,4 +321,32 @@ class TrainCommandTest {
         assertEquals(1, run(deep(dir.resolve("bad-init"), "--init-from", dir.resolve("none.safetensors").toString())));
         assertTrue(err.toString().contains("no such model file"), err.toString());
     }
+
+    @Test
+    void everySplitOfLayerAndBatchThreadsTrainsTheSameBits() throws IOException {
+        String[][] splits = {{"--threads", "1"}, {"--threads", "2"}, {"--layer-threads", "1", "--batch-threads", "2"},
+            {"--layer-threads", "2", "--batch-threads", "2"}};
+        List<String> reference = null;
+        for (int i = 0; i < splits.length; i++) {
+            Path out = dir.resolve("split" + i);
+            List<String> args = new java.util.ArrayList<>(List.of("--method", "oneshot", "--iterations", "3"));
+            args.addAll(List.of(splits[i]));
+            assertEquals(0, run(deep(out, args.toArray(String[]::new))), err.toString());
+            List<String> rows = Files.readAllLines(out.resolve("history.csv")).stream()
+                    .map(line -> line.substring(0, line.lastIndexOf(','))).toList();
+            if (reference == null) {
+                reference = rows;
+            } else {
+                assertEquals(reference, rows, String.join(" ", splits[i]));
+            }
+        }
+        err.getBuffer().setLength(0);
+        assertEquals(1, run(deep(dir.resolve("split-bad"), "--method", "oneshot", "--threads", "3", "--layer-threads",
+                "2", "--batch-threads", "2")));
+        assertTrue(err.toString().contains("--threads 3 disagrees with --layer-threads 2 × --batch-threads 2"),
+                err.toString());
+        err.getBuffer().setLength(0);
+        assertEquals(1, run(deep(dir.resolve("split-serial"), "--batch-threads", "2")));
+        assertTrue(err.toString().contains("serial shares the batch with --threads"), err.toString());
+    }
 }

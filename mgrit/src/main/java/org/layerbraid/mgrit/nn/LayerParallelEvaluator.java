@@ -34,11 +34,22 @@ public final class LayerParallelEvaluator implements Evaluator {
     private SolveStatistics lastAdjoint;
 
     /**
-     * @param threads workers of each MGRIT solve (1 … 256)
+     * @param threads workers of each MGRIT solve (1 … 256), all sharing the layers
      * @throws IllegalArgumentException for bad options or sizes
      */
     public LayerParallelEvaluator(Kernels kernels, NetworkConfig config, Batch batch, MgritOptions forwardOptions,
             MgritOptions adjointOptions, int threads) {
+        this(kernels, config, batch, forwardOptions, adjointOptions, threads, 1);
+    }
+
+    /**
+     * An evaluator whose MGRIT solves have {@code layerThreads × batchThreads} workers: the C-intervals are shared
+     * between layer blocks and each interval's batch tiles between batch blocks; every split gives the same bits.
+     *
+     * @throws IllegalArgumentException for bad options, sizes or thread counts
+     */
+    public LayerParallelEvaluator(Kernels kernels, NetworkConfig config, Batch batch, MgritOptions forwardOptions,
+            MgritOptions adjointOptions, int layerThreads, int batchThreads) {
         this.kernels = kernels;
         this.batch = batch.size();
         this.arena = new TensorArena("layer-parallel evaluation");
@@ -49,9 +60,9 @@ public final class LayerParallelEvaluator implements Evaluator {
             this.lambdaN = arena.matrix(config.precision(), w, this.batch);
             this.propagator = ResNetPropagator.withThreadScratch(kernels, config, this.batch, arena);
             f = new ForwardSolver(propagator, kernels, config.layers(), config.h(), config.precision(), w, this.batch,
-                    forwardOptions, threads);
+                    forwardOptions, layerThreads, batchThreads);
             this.adjoint = new AdjointSolver(propagator, kernels, config.layers(), config.h(), config.precision(), w,
-                    this.batch, adjointOptions, threads);
+                    this.batch, adjointOptions, layerThreads, batchThreads);
             this.forward = f;
             this.opening = new OpeningLayer(kernels, config, batch.inputs(), u0, arena);
             this.classifier = new ClassifierLayer(kernels, config, batch.labels(), 0, forward.state(config.layers()),

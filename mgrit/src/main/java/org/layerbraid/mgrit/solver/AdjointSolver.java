@@ -1,9 +1,12 @@
 package org.layerbraid.mgrit.solver;
 
 import java.util.function.IntFunction;
+import org.layerbraid.mgrit.exec.Partition;
+import org.layerbraid.mgrit.exec.Region;
 import org.layerbraid.vecmath.Kernels;
 import org.layerbraid.vecmath.Matrix;
 import org.layerbraid.vecmath.Precision;
+import org.layerbraid.vecmath.TensorArena;
 
 /**
  * Solves the adjoint chain {@code λ_n = (∂Φ_n/∂u)ᵀ λ_{n+1}}, n = N−1..0, from a given λ_N on stored forward states
@@ -22,9 +25,18 @@ import org.layerbraid.vecmath.Precision;
  * Results do not depend on the number of workers. Owns its λ memory and workers; close it.
  */
 public final class AdjointSolver implements AutoCloseable {
+    private final Propagator propagator;
     private final ReversedChain chain;
     private final ForwardSolver solver;
+    private final TensorArena arena;
+    /** One discarded λ output per worker, for the separate gradient pass. */
+    private final Matrix[] scratch;
+    private final Region gradientPass = this::gradients;
     private final int steps;
+    private final double h;
+    private final int batch;
+    private IntFunction<Matrix> states;
+    private IntFunction<Matrix> preActivations;
 
     /**
      * A solver for the adjoint of N = {@code steps} steps of size h on width × batch states.
@@ -34,9 +46,37 @@ public final class AdjointSolver implements AutoCloseable {
      */
     public AdjointSolver(Propagator propagator, Kernels kernels, int steps, double h, Precision precision, int width,
             int batch, MgritOptions options, int workers) {
+        this(propagator, kernels, steps, h, precision, width, batch, options, workers, 1);
+    }
+
+    /**
+     * A solver whose {@code layerWorkers × batchWorkers} workers share the C-intervals and the batch tiles of each
+     * phase (see {@link ForwardSolver}). With more than one batch block, several workers would add to one layer's
+     * gradient, so the gradient is added in a pass of its own, split by layers, each layer's tiles in the same
+     * order as the fused final pass: the gradient has the same bits for every split.
+     *
+     * @throws IllegalArgumentException for bad options, sizes or worker counts
+     */
+    public AdjointSolver(Propagator propagator, Kernels kernels, int steps, double h, Precision precision, int width,
+            int batch, MgritOptions options, int layerWorkers, int batchWorkers) {
+        this.propagator = propagator;
         this.chain = new ReversedChain(propagator, steps, h);
         this.steps = steps;
-        this.solver = new ForwardSolver(chain, kernels, steps, h, precision, width, batch, options, workers, false);
+        this.h = h;
+        this.batch = batch;
+        this.solver = new ForwardSolver(chain, kernels, steps, h, precision, width, batch, options, layerWorkers,
+                batchWorkers, false);
+        this.arena = new TensorArena("adjoint gradient pass");
+        this.scratch = new Matrix[solver.workers()];
+        try {
+            for (int w = 0; w < scratch.length && batchWorkers > 1; w++) {
+                scratch[w] = arena.matrix(precision, width, batch);
+            }
+        } catch (RuntimeException | Error e) {
+            arena.close();
+            solver.close();
+            throw e;
+        }
     }
 
     /** The grid levels of the adjoint solve, in reversed index m = N − n. */
@@ -81,16 +121,36 @@ public final class AdjointSolver implements AutoCloseable {
         return solve(forwardStates, null, lambdaFinal);
     }
 
-    private SolveStatistics solve(IntFunction<Matrix> states, IntFunction<Matrix> preActivations, Matrix lambdaN) {
-        chain.lineariseAt(states, preActivations);
+    private SolveStatistics solve(IntFunction<Matrix> forwardStates, IntFunction<Matrix> pre, Matrix lambdaN) {
+        chain.lineariseAt(forwardStates, pre);
         int iterations = solver.iterate(lambdaN);
-        chain.accumulating(true);
+        boolean fused = solver.batchWorkers() == 1 || solver.hierarchy().levels() == 1;
+        chain.accumulating(fused);
         try {
             solver.finish(iterations);
         } finally {
             chain.accumulating(false);
         }
+        if (!fused) {
+            long start = System.nanoTime();
+            this.states = forwardStates;
+            this.preActivations = pre;
+            solver.pool().run(gradientPass);
+            solver.addTime(SolvePhase.FINAL_PASS, System.nanoTime() - start);
+        }
         return solver.statistics(iterations);
+    }
+
+    /** Adds the gradient of a block of layers, each over the batch tiles in order. */
+    private void gradients(int worker, int workers) {
+        int tile = solver.tileColumns();
+        for (int n = Partition.from(worker, workers, steps); n < Partition.to(worker, workers, steps); n++) {
+            Matrix z = preActivations == null ? null : preActivations.apply(n);
+            for (int c0 = 0; c0 < batch; c0 += tile) {
+                propagator.adjointStep(n, h, states.apply(n), z, adjoint(n + 1), scratch[worker], true, c0,
+                        Math.min(c0 + tile, batch));
+            }
+        }
     }
 
     /** The adjoint λ_n (0 ≤ n ≤ N) of the last solve; owned by this solver, overwritten by the next solve. */
@@ -101,6 +161,7 @@ public final class AdjointSolver implements AutoCloseable {
     /** Ends the workers and frees all adjoints. */
     @Override
     public void close() {
+        arena.close();
         solver.close();
     }
 }

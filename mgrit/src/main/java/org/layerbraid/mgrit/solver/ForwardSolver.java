@@ -50,6 +50,8 @@ public final class ForwardSolver implements AutoCloseable {
     private final Precision precision;
     private final int width;
     private final int batch;
+    /** How many blocks the batch tiles of an interval are shared between. */
+    private final int batchWorkers;
     /** The options' maximum (fixed) iteration count, until {@link #maxIterations(int)} changes it. */
     private int maxIterations;
     /** Whether the fine states hold a finished solve (a valid warm start). */
@@ -68,18 +70,31 @@ public final class ForwardSolver implements AutoCloseable {
      */
     public ForwardSolver(Propagator propagator, Kernels kernels, int steps, double h, Precision precision, int width,
             int batch, MgritOptions options, int workers) {
-        this(propagator, kernels, steps, h, precision, width, batch, options, workers, true);
+        this(propagator, kernels, steps, h, precision, width, batch, options, workers, 1, true);
+    }
+
+    /**
+     * A solver whose {@code layerWorkers × batchWorkers} workers share each phase's C-intervals between
+     * {@code layerWorkers} blocks and the batch tiles of every interval between {@code batchWorkers} blocks: layer-
+     * and data-parallelism combined, with results that do not depend on the split.
+     *
+     * @throws IllegalArgumentException for bad options, sizes or worker counts
+     */
+    public ForwardSolver(Propagator propagator, Kernels kernels, int steps, double h, Precision precision, int width,
+            int batch, MgritOptions options, int layerWorkers, int batchWorkers) {
+        this(propagator, kernels, steps, h, precision, width, batch, options, layerWorkers, batchWorkers, true);
     }
 
     ForwardSolver(Propagator propagator, Kernels kernels, int steps, double h, Precision precision, int width,
-            int batch, MgritOptions options, int workers, boolean keepSideProducts) {
+            int batch, MgritOptions options, int layerWorkers, int batchWorkers, boolean keepSideProducts) {
         if (width < 1 || batch < 1) {
             throw new IllegalArgumentException("states must be at least 1 × 1, got " + width + " × " + batch);
         }
-        if (workers < 1 || workers > WorkerPool.MAX_WORKERS) {
-            throw new IllegalArgumentException("workers must be between 1 and " + WorkerPool.MAX_WORKERS + ", got "
-                    + workers);
+        if (layerWorkers < 1 || batchWorkers < 1 || (long) layerWorkers * batchWorkers > WorkerPool.MAX_WORKERS) {
+            throw new IllegalArgumentException("workers must be between 1 and " + WorkerPool.MAX_WORKERS
+                    + " in all, got " + layerWorkers + (batchWorkers == 1 ? "" : " × " + batchWorkers));
         }
+        int workers = layerWorkers * batchWorkers;
         this.kernels = kernels;
         this.options = options;
         this.hierarchy = options.hierarchy(steps, h);
@@ -101,7 +116,8 @@ public final class ForwardSolver implements AutoCloseable {
             }
             created = new WorkerPool(workers);
             this.pool = created;
-            this.cycle = new MultigridCycle(levels, options, pool, kernels, BlockTransport.sharedMemory(),
+            this.batchWorkers = batchWorkers;
+            this.cycle = new MultigridCycle(levels, options, pool, batchWorkers, kernels, BlockTransport.sharedMemory(),
                     states(workers, 0));
         } catch (RuntimeException | Error e) {
             if (created != null) {
@@ -140,6 +156,21 @@ public final class ForwardSolver implements AutoCloseable {
     /** The options this solver was made with. */
     public MgritOptions options() {
         return options;
+    }
+
+    /** Workers in all (layer blocks × batch blocks). */
+    int workers() {
+        return pool.workers();
+    }
+
+    /** The batch blocks the workers form. */
+    int batchWorkers() {
+        return batchWorkers;
+    }
+
+    /** The worker pool, for passes of the adjoint solver that share the same workers. */
+    WorkerPool pool() {
+        return pool;
     }
 
     /** Columns per batch tile in the relaxations. */
@@ -298,6 +329,11 @@ public final class ForwardSolver implements AutoCloseable {
         } finally {
             progress.ended();
         }
+    }
+
+    /** Adds time spent in a phase outside the cycle (the adjoint's separate gradient pass). */
+    void addTime(SolvePhase phase, long nanos) {
+        cycle.timers()[phase.ordinal()] += nanos;
     }
 
     /** What the last solve did. */

@@ -12,13 +12,13 @@ final class Interpolation {
     private Interpolation() {
     }
 
-    /** Corrects C-interval k of {@code fine} from {@code coarse}; C-point 0 (the initial state) stays. */
-    static void interval(Level fine, Level coarse, int k, boolean relax, Kernels kernels) {
-        if (k > 0) {
-            kernels.copy(coarse.u[k], fine.u[k * fine.cfactor]);
+    /** Corrects tiles [t0, t1) of C-interval k of {@code fine} from {@code coarse}; C-point 0 (the initial state) stays. */
+    static void interval(Level fine, Level coarse, int k, boolean relax, Kernels kernels, int t0, int t1) {
+        if (k > 0 && t0 < t1) {
+            kernels.copy(coarse.u[k], fine.u[k * fine.cfactor], fine.tileStart(t0), fine.tileEnd(t1 - 1));
         }
         if (relax) {
-            Relaxation.f(fine, k);
+            Relaxation.f(fine, k, t0, t1);
         }
     }
 }

@@ -57,6 +57,21 @@ final class Level {
         return steps / cfactor + 1;
     }
 
+    /** The batch tiles: ⌈batch / tile⌉. */
+    int tiles() {
+        return (batch + tile - 1) / tile;
+    }
+
+    /** The first column of tile t. */
+    int tileStart(int t) {
+        return t * tile;
+    }
+
+    /** One past the last column of tile t. */
+    int tileEnd(int t) {
+        return Math.min((t + 1) * tile, batch);
+    }
+
     /** Solves the level's equation at point j + 1 on columns [c0, c1): {@code u_{j+1} = Φ_l(u_j) + g_{j+1}}. */
     void step(int j, int c0, int c1) {
         predict(j, u[j + 1], c0, c1);

@@ -8,15 +8,17 @@ import org.layerbraid.vecmath.Matrix;
 
 /**
  * The FAS cycles over the levels: relax, restrict, recurse (the coarsest level solved serially), correct; V- or
- * F-cycles on the coarse levels. Each phase on a level is one parallel region over its C-intervals, split into
- * fixed contiguous blocks per worker ({@link Partition}); an interval's work never depends on which worker does
- * it, and residual norms are kept per interval and summed in interval order, so the results do not depend on the
- * number of workers. Boundary hand-offs and the sum go through a {@link BlockTransport}. Phases on level 0 are
- * timed; everything below level 0 counts as the coarse solve.
+ * F-cycles on the coarse levels. Each phase on a level is one parallel region over its C-intervals and batch
+ * tiles: the workers form a grid of {@code layerBlocks × batchBlocks}, worker (i, j) taking the i-th fixed
+ * contiguous block of intervals and the j-th block of tiles ({@link Partition}). An (interval, tile)'s work never
+ * depends on which worker does it, and residual norms are kept per interval and tile and summed in tile order and
+ * then interval order, so the results do not depend on how the workers are split. The coarsest level, whose columns
+ * are independent too, is shared out by tiles among all workers. Boundary hand-offs and the sum go through a
+ * {@link BlockTransport}. Phases on level 0 are timed; everything below level 0 counts as the coarse solve.
  */
 final class MultigridCycle {
     /** The interval-wise phases a region can run. */
-    private enum Phase { F_RELAX, C_RELAX, RESTRICT, MEASURED_RESTRICT, INJECT, CORRECT, FINAL_PASS }
+    private enum Phase { F_RELAX, C_RELAX, RESTRICT, MEASURED_RESTRICT, INJECT, CORRECT, FINAL_PASS, COARSEST }
 
     private final Level[] levels;
     private final MgritOptions.Cycle shape;
@@ -25,22 +27,29 @@ final class MultigridCycle {
     private final BlockTransport transport;
     /** One work matrix per worker. */
     private final Matrix[] scratch;
-    /** Squared residual norm per C-interval of level 0. */
-    private final double[] squares;
+    /** Squared residual norm per C-interval and tile of level 0, and per interval summed over its tiles. */
+    private final double[][] squares;
+    private final double[] intervalSquares;
+    private final int layerBlocks;
+    private final int batchBlocks;
     private final long[] nanos = new long[SolvePhase.values().length];
     private final Region body = this::share;
     private Phase phase;
     private int level;
 
-    MultigridCycle(Level[] levels, MgritOptions options, WorkerPool pool, Kernels kernels, BlockTransport transport,
-            Matrix[] scratch) {
+    MultigridCycle(Level[] levels, MgritOptions options, WorkerPool pool, int batchBlocks, Kernels kernels,
+            BlockTransport transport, Matrix[] scratch) {
         this.levels = levels;
         this.shape = options.cycle();
         this.pool = pool;
         this.kernels = kernels;
         this.transport = transport;
         this.scratch = scratch;
-        this.squares = new double[levels.length > 1 ? levels[0].intervals() : 0];
+        int intervals = levels.length > 1 ? levels[0].intervals() : 0;
+        this.squares = new double[intervals][levels[0].tiles()];
+        this.intervalSquares = new double[intervals];
+        this.batchBlocks = batchBlocks;
+        this.layerBlocks = pool.workers() / batchBlocks;
     }
 
     /** Zeroes the phase timers (at the start of a solve). */
@@ -65,7 +74,14 @@ final class MultigridCycle {
     /** Restricts level 0 to level 1 and returns the norm of the fine residual over all C-points. */
     double restrictMeasured() {
         run(Phase.MEASURED_RESTRICT, 0);
-        return Math.sqrt(transport.sumInOrder(squares));
+        for (int k = 0; k < squares.length; k++) {
+            double sum = 0;
+            for (double v : squares[k]) {
+                sum += v;
+            }
+            intervalSquares[k] = sum;
+        }
+        return Math.sqrt(transport.sumInOrder(intervalSquares));
     }
 
     /** Restricts level l to level l + 1 without measuring. */
@@ -89,7 +105,7 @@ final class MultigridCycle {
 
     private void vCycle(int l, boolean down) {
         if (l == levels.length - 1) {
-            Relaxation.serial(levels[l]);
+            run(Phase.COARSEST, l);
             return;
         }
         if (down) {
@@ -103,7 +119,7 @@ final class MultigridCycle {
     /** An F-cycle: a coarse F-cycle and correction, then one more relaxation, restriction, V-cycle and correction. */
     private void fCycle(int l, boolean down) {
         if (l == levels.length - 1) {
-            Relaxation.serial(levels[l]);
+            run(Phase.COARSEST, l);
             return;
         }
         if (down) {
@@ -145,22 +161,32 @@ final class MultigridCycle {
             case RESTRICT, MEASURED_RESTRICT -> SolvePhase.RESTRICTION;
             case INJECT, CORRECT -> SolvePhase.CORRECTION;
             case FINAL_PASS -> SolvePhase.FINAL_PASS;
+            case COARSEST -> SolvePhase.COARSE_SOLVE;
         };
     }
 
     private void share(int worker, int workers) {
         Level fine = levels[level];
+        int tiles = fine.tiles();
+        if (phase == Phase.COARSEST) {
+            Relaxation.serial(fine, Partition.from(worker, workers, tiles), Partition.to(worker, workers, tiles));
+            return;
+        }
+        int block = worker / batchBlocks;
+        int t0 = Partition.from(worker % batchBlocks, batchBlocks, tiles);
+        int t1 = Partition.to(worker % batchBlocks, batchBlocks, tiles);
         int n = fine.intervals();
-        for (int k = Partition.from(worker, workers, n); k < Partition.to(worker, workers, n); k++) {
+        Matrix mine = scratch[worker];
+        for (int k = Partition.from(block, layerBlocks, n); k < Partition.to(block, layerBlocks, n); k++) {
             switch (phase) {
-                case F_RELAX -> Relaxation.f(fine, k);
-                case C_RELAX -> Relaxation.c(fine, k, scratch[worker], kernels);
-                case RESTRICT -> Restriction.interval(fine, levels[level + 1], k, scratch[worker], false, kernels);
-                case MEASURED_RESTRICT ->
-                        squares[k] = Restriction.interval(fine, levels[1], k, scratch[worker], true, kernels);
-                case INJECT -> Interpolation.interval(fine, levels[1], k, false, kernels);
-                case CORRECT -> Interpolation.interval(fine, levels[level + 1], k, true, kernels);
-                case FINAL_PASS -> Relaxation.finalPass(fine, k, scratch[worker]);
+                case F_RELAX -> Relaxation.f(fine, k, t0, t1);
+                case C_RELAX -> Relaxation.c(fine, k, mine, kernels, t0, t1);
+                case RESTRICT -> Restriction.interval(fine, levels[level + 1], k, mine, null, kernels, t0, t1);
+                case MEASURED_RESTRICT -> Restriction.interval(fine, levels[1], k, mine, squares[k], kernels, t0, t1);
+                case INJECT -> Interpolation.interval(fine, levels[1], k, false, kernels, t0, t1);
+                case CORRECT -> Interpolation.interval(fine, levels[level + 1], k, true, kernels, t0, t1);
+                case FINAL_PASS -> Relaxation.finalPass(fine, k, mine, t0, t1);
+                case COARSEST -> throw new AssertionError("handled above");
             }
         }
     }

@@ -17,12 +17,13 @@ final class Relaxation {
     private Relaxation() {
     }
 
-    /** F-relaxation of C-interval k (the last interval may be shorter and end in an F-point). */
-    static void f(Level level, int k) {
+    /** F-relaxation of C-interval k on tiles [t0, t1) (the last interval may be shorter and end in an F-point). */
+    static void f(Level level, int k, int t0, int t1) {
         int start = k * level.cfactor;
         int end = Math.min(start + level.cfactor - 1, level.steps);
-        for (int c0 = 0; c0 < level.batch; c0 += level.tile) {
-            int c1 = Math.min(c0 + level.tile, level.batch);
+        for (int t = t0; t < t1; t++) {
+            int c0 = level.tileStart(t);
+            int c1 = level.tileEnd(t);
             for (int j = start; j < end; j++) {
                 level.step(j, c0, c1);
             }
@@ -30,33 +31,38 @@ final class Relaxation {
     }
 
     /**
-     * C-relaxation of C-interval k: updates C-point (k + 1)·c if the level has it, weighted by the level's ω
-     * ({@code scratch} holds the unweighted update when ω ≠ 1).
+     * C-relaxation of C-interval k on tiles [t0, t1): updates C-point (k + 1)·c if the level has it, weighted by the
+     * level's ω ({@code scratch} holds the unweighted update when ω ≠ 1).
      */
-    static void c(Level level, int k, Matrix scratch, Kernels kernels) {
+    static void c(Level level, int k, Matrix scratch, Kernels kernels, int t0, int t1) {
         int cpoint = (k + 1) * level.cfactor;
         if (cpoint > level.steps) {
             return;
         }
-        if (level.cWeight == 1) {
-            level.step(cpoint - 1, 0, level.batch);
-        } else {
-            level.predict(cpoint - 1, scratch, 0, level.batch);
-            kernels.axpby(level.cWeight, scratch, 1 - level.cWeight, level.u[cpoint]);
+        for (int t = t0; t < t1; t++) {
+            int c0 = level.tileStart(t);
+            int c1 = level.tileEnd(t);
+            if (level.cWeight == 1) {
+                level.step(cpoint - 1, c0, c1);
+            } else {
+                level.predict(cpoint - 1, scratch, c0, c1);
+                kernels.axpby(level.cWeight, scratch, 1 - level.cWeight, level.u[cpoint], c0, c1);
+            }
         }
     }
 
     /**
      * The final pass over C-interval k of level 0: F-relaxation keeping every step's side product, then the side
      * product of the step into the next C-point (whose state, in {@code scratch}, is not kept: the C-point holds
-     * the coarse-grid value). After it every step 0..N−1 has run once from the final states.
+     * the coarse-grid value), on tiles [t0, t1). After it every step 0..N−1 has run once from the final states.
      */
-    static void finalPass(Level level, int k, Matrix scratch) {
+    static void finalPass(Level level, int k, Matrix scratch, int t0, int t1) {
         int start = k * level.cfactor;
         int end = Math.min(start + level.cfactor - 1, level.steps);
         int cpoint = start + level.cfactor;
-        for (int c0 = 0; c0 < level.batch; c0 += level.tile) {
-            int c1 = Math.min(c0 + level.tile, level.batch);
+        for (int t = t0; t < t1; t++) {
+            int c0 = level.tileStart(t);
+            int c1 = level.tileEnd(t);
             for (int j = start; j < end; j++) {
                 level.stepKeeping(j, c0, c1);
             }
@@ -68,8 +74,18 @@ final class Relaxation {
 
     /** Solves the level's equation exactly by stepping through all its points, whole batch per step. */
     static void serial(Level level) {
+        serial(level, 0, level.tiles());
+    }
+
+    /** The exact solve on tiles [t0, t1) only: every column is independent, so tiles can go to different workers. */
+    static void serial(Level level, int t0, int t1) {
+        if (t0 >= t1) {
+            return;
+        }
+        int c0 = level.tileStart(t0);
+        int c1 = level.tileEnd(t1 - 1);
         for (int j = 0; j < level.steps; j++) {
-            level.step(j, 0, level.batch);
+            level.step(j, c0, c1);
         }
     }
 

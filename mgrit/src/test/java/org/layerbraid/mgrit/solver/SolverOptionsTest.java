@@ -196,4 +196,56 @@ class SolverOptionsTest {
         }
         return v;
     }
+
+    /**
+     * Layer- and batch-parallelism combined: every split of the workers into layer blocks × batch blocks gives the
+     * same bits, forward (states, pre-activations, statistics) and adjoint (adjoints, gradient, statistics).
+     */
+    @Test
+    void everySplitOfLayerAndBatchWorkersGivesTheSameBits() {
+        int[][] splits = {{1, 1}, {2, 1}, {1, 2}, {2, 2}, {3, 1}, {1, 3}};
+        for (boolean fixed : new boolean[] {false, true}) {
+            MgritOptions.Builder b = MgritOptions.builder().levels(3, 2).cfactor(4).cfSweeps(0, 1).cWeight(1.0, 1.2)
+                    .batchTile(16);
+            MgritOptions options = (fixed ? b.fixedIterations(2, true) : b.tolerance(1e-12, 40)).build();
+            try (TestChain chain = TestChain.resNet(64, 13, 101);
+                    org.layerbraid.vecmath.TensorArena arena = new org.layerbraid.vecmath.TensorArena("split")) {
+                org.layerbraid.mgrit.nn.ResNetPropagator resNet =
+                        (org.layerbraid.mgrit.nn.ResNetPropagator) chain.propagator;
+                var lambdaN = arena.copyOf(chain.serial[64]);
+                double[][] reference = null;
+                SolveStatistics[] referenceStats = null;
+                for (int[] split : splits) {
+                    var gradient = chain.model().newVector(arena);
+                    resNet.accumulateInto(gradient);
+                    try (ForwardSolver forward = new ForwardSolver(chain.propagator, TestChain.KERNELS, 64, chain.h,
+                            org.layerbraid.vecmath.Precision.F64, 4, 101, options, split[0], split[1]);
+                            AdjointSolver adjoint = new AdjointSolver(chain.propagator, TestChain.KERNELS, 64, chain.h,
+                                    org.layerbraid.vecmath.Precision.F64, 4, 101, options, split[0], split[1])) {
+                        SolveStatistics fs = forward.solve(chain.u0);
+                        SolveStatistics as = adjoint.solve(forward, lambdaN);
+                        double[][] bits = new double[3 * 65 + 1][];
+                        for (int n = 0; n <= 64; n++) {
+                            bits[n] = forward.state(n).toArray();
+                            bits[65 + n] = n < 64 ? forward.sideProduct(n).toArray() : new double[0];
+                            bits[130 + n] = adjoint.adjoint(n).toArray();
+                        }
+                        bits[195] = gradient.flat().toArray();
+                        String what = (fixed ? "fixed" : "tolerance") + ", " + split[0] + " × " + split[1];
+                        if (reference == null) {
+                            reference = bits;
+                            referenceStats = new SolveStatistics[] {fs, as};
+                            assertTrue(fixed || fs.converged() && as.converged(), fs + " " + as);
+                        } else {
+                            assertEquals(referenceStats[0], fs, what);
+                            assertEquals(referenceStats[1], as, what);
+                            for (int i = 0; i < bits.length; i++) {
+                                assertArrayEquals(reference[i], bits[i], what + ", array " + i);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

@@ -88,6 +88,11 @@ final class TestChain implements AutoCloseable {
         return new TestChain(p, steps, config.h(), 4, batch, arena, model, seed);
     }
 
+    /** The ResNet behind a RESNET chain (null for the linear one). */
+    ResNet model() {
+        return model;
+    }
+
     /** A solver for this chain. */
     ForwardSolver solver(MgritOptions options, int workers) {
         return new ForwardSolver(propagator, KERNELS, steps, h, Precision.F64, width, batch, options, workers);

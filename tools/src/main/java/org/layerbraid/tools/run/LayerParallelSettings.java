@@ -26,10 +26,13 @@ import org.layerbraid.mgrit.solver.MgritOptions;
  * @param fcycle             braid_fmg: F-cycles instead of V-cycles
  * @param skipFirstDown      braid_setskip: skip the relaxation of the first down-cycle
  * @param adaptive           oneshot under adaptive control (null: none): see {@code AdaptiveEvaluator}
+ * @param batchThreads       how many blocks the batch tiles are shared between; the run's threads / this share
+ *                           the layers (results are the same for any split)
  */
 public record LayerParallelSettings(String method, int maxLevels, int minCoarse, int cfactor0, int cfactor,
         int cfSweeps0, int cfSweeps, int forwardIterations, int adjointIterations, double tolerance,
-        double adjointTolerance, boolean fcycle, boolean skipFirstDown, AdaptiveEvaluator.Policy adaptive) {
+        double adjointTolerance, boolean fcycle, boolean skipFirstDown, AdaptiveEvaluator.Policy adaptive,
+        int batchThreads) {
 
     /** Validates; throws IllegalArgumentException with one line naming the option. */
     public LayerParallelSettings {
@@ -54,6 +57,9 @@ public record LayerParallelSettings(String method, int maxLevels, int minCoarse,
                     "--adjoint-tolerance must be positive and finite, got " + adjointTolerance);
         }
         require(adaptive == null || method.equals("oneshot"), "--adaptive controls the oneshot method only");
+        require(batchThreads >= 1, "--batch-threads must be at least 1, got " + batchThreads);
+        require(batchThreads == 1 || !method.equals("serial"), "--layer-threads and --batch-threads split the MGRIT "
+                + "workers of parallel and oneshot; serial shares the batch with --threads");
         require(adaptive == null || adaptive.maxIterations() >= Math.max(forwardIterations, adjointIterations),
                 "--adaptive-max-iterations must be at least the iterations per step");
     }
@@ -66,7 +72,7 @@ public record LayerParallelSettings(String method, int maxLevels, int minCoarse,
 
     /** Exact serial propagation. */
     public static LayerParallelSettings serial() {
-        return new LayerParallelSettings("serial", 10, 2, 4, 4, 0, 1, 2, 2, 1e-10, 1e-6, false, false, null);
+        return new LayerParallelSettings("serial", 10, 2, 4, 4, 0, 1, 2, 2, 1e-10, 1e-6, false, false, null, 1);
     }
 
     /** Whether the residual layers are solved by MGRIT. */
@@ -77,6 +83,12 @@ public record LayerParallelSettings(String method, int maxLevels, int minCoarse,
     /** Whether this is the one-shot method. */
     public boolean oneShot() {
         return method.equals("oneshot");
+    }
+
+    /** Checks that {@code threads} workers split into layer blocks × {@link #batchThreads} batch blocks. */
+    void checkThreads(int threads) {
+        require(threads % batchThreads == 0, "--threads " + threads + " cannot be split into " + batchThreads
+                + " batch blocks of equal size: give --layer-threads and --batch-threads");
     }
 
     /** Checks the settings against the depth: the hierarchy must reach a second level. */
@@ -119,7 +131,8 @@ public record LayerParallelSettings(String method, int maxLevels, int minCoarse,
                 + adjointIterations + " adjoint iterations per step" : "tolerance " + tolerance + " / "
                 + adjointTolerance) + (adaptive == null ? "" : ", adaptive: factor ≤ " + adaptive.maxFactor()
                 + ", angle ≤ " + adaptive.maxAngleDegrees() + "° every " + adaptive.checkEvery() + " steps, ≤ "
-                + adaptive.maxIterations() + " iterations") + ", " + threads + " worker" + (threads == 1 ? "" : "s")
-                + ")";
+                + adaptive.maxIterations() + " iterations") + ", " + (batchThreads == 1
+                ? threads + " worker" + (threads == 1 ? "" : "s") : threads / batchThreads + " layer × " + batchThreads
+                + " batch workers") + ")";
     }
 }

@@ -98,6 +98,7 @@ public record TrainSettings(String example, Path data, String labelColumn, doubl
         for (int k = nestedLevels; k >= 0; k--) {
             layerParallel.checkDepth(layers >> k);
         }
+        layerParallel.checkThreads(threads);
         if (layerParallel.oneShot() && (optimizer.equals("sgd") || optimizer.equals("adam"))) {
             throw new IllegalArgumentException("--method oneshot needs full-batch training (lbfgs or gd): its warm "
                     + "restarts assume the same examples every step; use --method parallel with " + optimizer);

@@ -246,7 +246,7 @@ public final class TrainingRun {
             return new SerialEvaluator(kernels, config, batch, settings.threads());
         }
         LayerParallelEvaluator mgrit = new LayerParallelEvaluator(kernels, config, batch, lp.forwardOptions(),
-                lp.adjointOptions(), settings.threads());
+                lp.adjointOptions(), settings.threads() / lp.batchThreads(), lp.batchThreads());
         if (lp.adaptive() == null) {
             return mgrit;
         }
