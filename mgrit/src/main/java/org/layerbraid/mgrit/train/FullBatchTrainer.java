@@ -93,8 +93,7 @@ public final class FullBatchTrainer implements AutoCloseable {
                 slope = -gnorm * gnorm;
             }
             LineSearch.Result step = lineSearch.search(objective, x, f, slope, direction, trial);
-            report(listener, residuals, f, loss, gnorm, step.step(), step.iterations(), trainAccuracy,
-                    validationAccuracy, start);
+            double fAtX = f;
             // direction becomes the step s = x₊ − x; trial, no longer needed, holds y = ∇f₊ − ∇f.
             kernels.scale(step.step(), direction);
             kernels.copy(trial, x);
@@ -105,6 +104,10 @@ public final class FullBatchTrainer implements AutoCloseable {
                 lbfgs.update(direction, trial);
             }
             kernels.copy(newGradient, gradient);
+            // Reported once the step is taken and the memory updated: a checkpoint written by the listener then
+            // holds exactly the state the next iteration starts from, so resuming from it repeats nothing.
+            report(listener, residuals, fAtX, loss, gnorm, step.step(), step.iterations(), trainAccuracy,
+                    validationAccuracy, start);
         }
     }
 

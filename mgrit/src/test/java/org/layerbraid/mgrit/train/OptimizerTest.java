@@ -1,5 +1,6 @@
 package org.layerbraid.mgrit.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -128,6 +129,46 @@ class OptimizerTest {
             DivergedException e = assertThrows(DivergedException.class,
                     () -> trainer.run(10, v -> Double.NaN, (row, t) -> { }));
             assertTrue(e.getMessage().contains("iteration 0"), e.getMessage());
+        }
+    }
+
+    /**
+     * What the listener sees is what the next iteration starts from: a snapshot of x and the L-BFGS memory taken
+     * inside the listener (as a periodic checkpoint is) resumes to bitwise the uninterrupted run.
+     */
+    @Test
+    void aSnapshotTakenByTheListenerResumesBitwise() throws java.io.IOException {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("lbfgs", ".safetensors");
+        try (TensorArena arena = new TensorArena("test")) {
+            Quadratic f = new Quadratic(40);
+            Matrix straight = arena.vector(Precision.F64, 40);
+            Matrix snapshot = arena.vector(Precision.F64, 40);
+            Lbfgs memory = new Lbfgs(kernels, 5, Precision.F64, 40, arena);
+            try (FullBatchTrainer trainer = new FullBatchTrainer(kernels, f, straight, memory,
+                    LineSearch.reference(kernels, 20), 0, 1)) {
+                trainer.run(12, v -> Double.NaN, (row, t) -> {
+                    if (t.iteration() == 5) {
+                        kernels.copy(straight, snapshot);
+                        var w = org.layerbraid.mgrit.io.SafeTensors.writer();
+                        memory.save(w);
+                        try {
+                            w.write(file);
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }
+                });
+            }
+            Lbfgs restored = new Lbfgs(kernels, 5, Precision.F64, 40, arena);
+            restored.restore(org.layerbraid.mgrit.io.SafeTensors.read(file));
+            try (FullBatchTrainer trainer = new FullBatchTrainer(kernels, f, snapshot, restored,
+                    LineSearch.reference(kernels, 20), 0, 1)) {
+                trainer.resumeAt(5, 0);
+                trainer.run(12, v -> Double.NaN, (row, t) -> { });
+            }
+            assertArrayEquals(straight.toArray(), snapshot.toArray());
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
         }
     }
 }
