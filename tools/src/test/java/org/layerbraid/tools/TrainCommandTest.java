@@ -349,4 +349,28 @@ class TrainCommandTest {
         assertEquals(1, run(deep(dir.resolve("split-serial"), "--batch-threads", "2")));
         assertTrue(err.toString().contains("serial shares the batch with --threads"), err.toString());
     }
+
+    @Test
+    void resumingALayerParallelRunGivesBitwiseTheSameRun() throws IOException {
+        String[][] methods = {{"--method", "oneshot"}, {"--method", "parallel"}, {"--method", "oneshot", "--adaptive"}};
+        for (String[] method : methods) {
+            String name = String.join("", method).replace("--", "-");
+            Path straight = dir.resolve("straight" + name);
+            Path split = dir.resolve("split" + name);
+            List<String> common = new java.util.ArrayList<>(List.of(method));
+            common.addAll(List.of("--threads", "2"));
+            List<String> eight = new java.util.ArrayList<>(common);
+            eight.addAll(List.of("--iterations", "8"));
+            List<String> five = new java.util.ArrayList<>(common);
+            five.addAll(List.of("--iterations", "5"));
+            assertEquals(0, run(deep(straight, eight.toArray(String[]::new))), err.toString());
+            assertEquals(0, run(deep(split, five.toArray(String[]::new))), err.toString());
+            assertEquals(0, run("train", "--resume", split.resolve("checkpoint.safetensors").toString(),
+                    "--iterations", "8", "--threads", "1"), err.toString());
+            double[] a = SafeTensors.read(straight.resolve("checkpoint.safetensors")).doubles("layers.7.weight");
+            double[] b = SafeTensors.read(split.resolve("checkpoint.safetensors")).doubles("layers.7.weight");
+            assertArrayEquals(a, b, name + ": resumed weights must equal the uninterrupted run's bitwise");
+            assertEquals(objectives(straight), objectives(split), name + ": the same objective at every iteration");
+        }
+    }
 }

@@ -2,6 +2,7 @@ package org.layerbraid.mgrit.nn;
 
 import java.util.Locale;
 import java.util.function.Consumer;
+import org.layerbraid.mgrit.io.SafeTensors;
 import org.layerbraid.mgrit.solver.SolveDivergedException;
 import org.layerbraid.mgrit.solver.SolveStatistics;
 import org.layerbraid.vecmath.Kernels;
@@ -39,6 +40,7 @@ public final class AdaptiveEvaluator implements Evaluator {
 
     /** Residual norms at or below this are converged for any practical purpose: their ratios are not watched. */
     static final double RESIDUAL_FLOOR = 1e-10;
+    private static final String EVALUATIONS = "adaptive.evaluations";
 
     private final Kernels kernels;
     private final LayerParallelEvaluator oneShot;
@@ -165,6 +167,20 @@ public final class AdaptiveEvaluator implements Evaluator {
     @Override
     public double adjointResidual() {
         return lastWasSerial ? 0 : oneShot.adjointResidual();
+    }
+
+    @Override
+    public void save(SafeTensors.Writer checkpoint) {
+        oneShot.save(checkpoint);
+        checkpoint.add(EVALUATIONS, new long[] {evaluations});
+    }
+
+    @Override
+    public void restore(SafeTensors checkpoint) {
+        oneShot.restore(checkpoint);
+        if (checkpoint.names().contains(EVALUATIONS)) {
+            evaluations = (int) checkpoint.longs(EVALUATIONS)[0];
+        }
     }
 
     /** The iteration counts now in force, forward and adjoint. */

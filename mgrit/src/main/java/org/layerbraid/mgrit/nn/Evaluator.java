@@ -1,5 +1,7 @@
 package org.layerbraid.mgrit.nn;
 
+import org.layerbraid.mgrit.io.SafeTensors;
+
 /**
  * The mean loss of the network on one batch and its gradient: what a training objective evaluates. Layer-serial
  * ({@link SerialEvaluator}) and layer-parallel ({@link LayerParallelEvaluator}) implementations differ in how they
@@ -23,6 +25,17 @@ public interface Evaluator extends AutoCloseable {
     /** The norm of the adjoint MGRIT residual at the last gradient evaluation: 0 when propagation is exact. */
     default double adjointResidual() {
         return 0;
+    }
+
+    /**
+     * Adds to a checkpoint whatever state of its own the next evaluation depends on (warm-restarted MGRIT states);
+     * nothing for exact serial evaluation.
+     */
+    default void save(SafeTensors.Writer checkpoint) {
+    }
+
+    /** Takes back what {@link #save} wrote (checkpoints without it leave the evaluator as it is). */
+    default void restore(SafeTensors checkpoint) {
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.layerbraid.mgrit.nn;
 
+import org.layerbraid.mgrit.io.SafeTensors;
 import org.layerbraid.mgrit.solver.AdjointSolver;
 import org.layerbraid.mgrit.solver.ForwardSolver;
 import org.layerbraid.mgrit.solver.MgritOptions;
@@ -29,7 +30,12 @@ public final class LayerParallelEvaluator implements Evaluator {
     private final ClassifierLayer classifier;
     private final Matrix u0;
     private final Matrix lambdaN;
+    private static final String ITERATIONS = "mgrit.iterations";
+    private static final String STATE = "mgrit.state.";
+    private static final String ADJOINT = "mgrit.adjoint.";
+
     private final int batch;
+    private final int layers;
     private SolveStatistics lastForward;
     private SolveStatistics lastAdjoint;
 
@@ -52,6 +58,7 @@ public final class LayerParallelEvaluator implements Evaluator {
             MgritOptions adjointOptions, int layerThreads, int batchThreads) {
         this.kernels = kernels;
         this.batch = batch.size();
+        this.layers = config.layers();
         this.arena = new TensorArena("layer-parallel evaluation");
         ForwardSolver f = null;
         try {
@@ -128,6 +135,44 @@ public final class LayerParallelEvaluator implements Evaluator {
     /** The adjoint solves' iteration count. */
     public int adjointIterations() {
         return adjoint.maxIterations();
+    }
+
+    /**
+     * Saves the MGRIT states the next solves start from (forward states u_0..u_N, adjoints λ_0..λ_N) and the
+     * iteration counts.
+     */
+    @Override
+    public void save(SafeTensors.Writer checkpoint) {
+        if (lastForward == null) {
+            return;
+        }
+        checkpoint.add(ITERATIONS, new long[] {forward.maxIterations(), adjoint.maxIterations(),
+            lastAdjoint == null ? 0 : 1});
+        for (int n = 0; n <= layers; n++) {
+            checkpoint.add(STATE + n, forward.state(n));
+            if (lastAdjoint != null) {
+                checkpoint.add(ADJOINT + n, adjoint.adjoint(n));
+            }
+        }
+    }
+
+    @Override
+    public void restore(SafeTensors checkpoint) {
+        if (!checkpoint.names().contains(ITERATIONS)) {
+            return;
+        }
+        long[] counts = checkpoint.longs(ITERATIONS);
+        iterations((int) counts[0], (int) counts[1]);
+        for (int n = 0; n <= layers; n++) {
+            checkpoint.copyInto(STATE + n, forward.state(n));
+        }
+        forward.resumeWarm();
+        if (counts[2] == 1) {
+            for (int n = 0; n <= layers; n++) {
+                checkpoint.copyInto(ADJOINT + n, adjoint.adjoint(n));
+            }
+            adjoint.resumeWarm();
+        }
     }
 
     /** What the last forward solve did. */

@@ -94,6 +94,11 @@ public final class AdjointSolver implements AutoCloseable {
         return solver.maxIterations();
     }
 
+    /** Declares the adjoints now in {@link #adjoint} (restored) a finished solve: the next WARM solve starts there. */
+    public void resumeWarm() {
+        solver.resumeWarm();
+    }
+
     /** The running (or last) solve, for watching from another thread. */
     public SolveProgress progress() {
         return solver.progress();

@@ -197,6 +197,14 @@ public final class ForwardSolver implements AutoCloseable {
         return maxIterations;
     }
 
+    /**
+     * Declares the states now in {@link #state} (restored from a checkpoint) a finished solve, so the next WARM
+     * solve starts from them.
+     */
+    public void resumeWarm() {
+        warm = true;
+    }
+
     /** The running (or last) solve, for watching from another thread. */
     public SolveProgress progress() {
         return progress;

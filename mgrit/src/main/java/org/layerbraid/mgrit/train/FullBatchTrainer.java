@@ -35,6 +35,18 @@ public final class FullBatchTrainer implements AutoCloseable {
     private final Matrix trial;
     private int iteration;
     private double secondsBefore;
+    /** The objective at the current x (its gradient is in {@link #gradient}), or null before the first evaluation. */
+    private Evaluation current;
+    /** Whether {@link #current} and the gradient came from a checkpoint, so run() need not evaluate at x. */
+    private boolean resumed;
+
+    /**
+     * What an evaluation at x gave, as the log needs it: the objective, the data loss, the correct predictions and
+     * the MGRIT residual norms.
+     */
+    public record Evaluation(double objective, double loss, int correct, double stateResidual,
+            double adjointResidual) {
+    }
 
     /**
      * @param x                the parameters, updated in place
@@ -63,11 +75,15 @@ public final class FullBatchTrainer implements AutoCloseable {
     /** Runs until convergence or until {@code lastIteration} iterations have been made in all. */
     public void run(int lastIteration, Validation validation, Listener listener) {
         long start = System.nanoTime();
-        double f = objective.valueAndGradient(x, gradient);
+        if (!resumed) {
+            evaluate(gradient);
+        }
+        resumed = false;
+        double f = current.objective();
         while (iteration < lastIteration) {
-            double loss = objective.lastLoss();
-            double[] residuals = {objective.lastStateResidual(), objective.lastAdjointResidual()};
-            double trainAccuracy = 100.0 * objective.lastCorrect() / trainingExamples;
+            double loss = current.loss();
+            double[] residuals = {current.stateResidual(), current.adjointResidual()};
+            double trainAccuracy = 100.0 * current.correct() / trainingExamples;
             double gnorm = kernels.norm2(gradient);
             if (!Double.isFinite(f) || !Double.isFinite(gnorm)) {
                 throw new DivergedException("the objective became " + f + " (gradient norm " + gnorm
@@ -97,7 +113,7 @@ public final class FullBatchTrainer implements AutoCloseable {
             // direction becomes the step s = x₊ − x; trial, no longer needed, holds y = ∇f₊ − ∇f.
             kernels.scale(step.step(), direction);
             kernels.copy(trial, x);
-            f = objective.valueAndGradient(x, newGradient);
+            f = evaluate(newGradient);
             if (lbfgs != null) {
                 kernels.copy(newGradient, trial);
                 kernels.axpby(-1, gradient, 1, trial);
@@ -120,6 +136,24 @@ public final class FullBatchTrainer implements AutoCloseable {
         listener.iteration(row, this);
     }
 
+    /** Evaluates the objective and its gradient at x into {@code g}; remembers what the log needs. */
+    private double evaluate(Matrix g) {
+        double f = objective.valueAndGradient(x, g);
+        current = new Evaluation(f, objective.lastLoss(), objective.lastCorrect(), objective.lastStateResidual(),
+                objective.lastAdjointResidual());
+        return f;
+    }
+
+    /** The evaluation at the current x (after a step: at the point the next iteration starts from). */
+    public Evaluation currentEvaluation() {
+        return current;
+    }
+
+    /** The gradient at the current x; owned by the trainer. */
+    public Matrix currentGradient() {
+        return gradient;
+    }
+
     /** Iterations made so far (including before a resume). */
     public int iteration() {
         return iteration;
@@ -134,6 +168,18 @@ public final class FullBatchTrainer implements AutoCloseable {
     public void resumeAt(int iterationsDone, double secondsDone) {
         this.iteration = iterationsDone;
         this.secondsBefore = secondsDone;
+    }
+
+    /**
+     * Continues a run from a checkpoint that also kept the evaluation at x and its gradient: the first iteration
+     * uses them instead of evaluating again, so an objective with state of its own (warm-restarted MGRIT) continues
+     * exactly as it would have.
+     */
+    public void resumeAt(int iterationsDone, double secondsDone, Evaluation atX, Matrix gradientAtX) {
+        resumeAt(iterationsDone, secondsDone);
+        kernels.copy(gradientAtX, gradient);
+        current = atX;
+        resumed = true;
     }
 
     @Override

@@ -48,6 +48,9 @@ import org.layerbraid.vecmath.TensorArena;
  */
 public final class TrainingRun {
     static final String CHECKPOINT = "checkpoint.safetensors";
+    /** Checkpoint tensors of full-batch runs: the evaluation at x and its gradient. */
+    private static final String EVALUATION = "trainer.evaluation";
+    private static final String GRADIENT = "trainer.gradient";
     static final String MODEL = "model.safetensors";
     static final String SUMMARY = "summary.json";
     static final String SETTINGS_KEY = "layerbraid.training";
@@ -166,12 +169,33 @@ public final class TrainingRun {
                 FullBatchTrainer trainer = new FullBatchTrainer(kernels,
                         new NetworkObjective(model.layout(), evaluator, new Regularization(kernels, config, data)),
                         model.flat(), lbfgs, lineSearch, settings.gtol(), batch.size())) {
-            trainer.resumeAt(progress.iterations(), progress.seconds());
+            if (checkpoint != null && checkpoint.names().contains(GRADIENT)) {
+                evaluator.restore(checkpoint);
+                double[] e = checkpoint.doubles(EVALUATION);
+                Matrix g = data.vector(config.precision(), model.layout().size());
+                checkpoint.copyInto(GRADIENT, g);
+                trainer.resumeAt(progress.iterations(), progress.seconds(),
+                        new FullBatchTrainer.Evaluation(e[0], e[1], (int) e[2], e[3], e[4]), g);
+            } else {
+                trainer.resumeAt(progress.iterations(), progress.seconds());
+            }
+            // Besides the L-BFGS memory, a checkpoint keeps the evaluation at x and the evaluator's own state, so
+            // a resumed run continues without evaluating again (which would move warm-restarted MGRIT states on).
+            OptimizerState state = w -> {
+                if (lbfgs != null) {
+                    lbfgs.save(w);
+                }
+                FullBatchTrainer.Evaluation e = trainer.currentEvaluation();
+                w.add(EVALUATION, new double[] {e.objective(), e.loss(), e.correct(), e.stateResidual(),
+                    e.adjointResidual()});
+                w.add(GRADIENT, trainer.currentGradient(), trainer.currentGradient().cols());
+                evaluator.save(w);
+            };
             try {
                 trainer.run(settings.iterations(), accuracy, (row, t) -> {
                     logged(row, history);
                     if (due(t.iteration())) {
-                        checkpoint(model, t.iteration(), row.seconds(), lbfgs == null ? null : lbfgs::save);
+                        checkpoint(model, t.iteration(), row.seconds(), state);
                     }
                 });
             } catch (DivergedException e) {
@@ -181,7 +205,7 @@ public final class TrainingRun {
             }
             HistoryRow last = history.rows().isEmpty() ? null : history.rows().getLast();
             double seconds = last == null ? progress.seconds() : last.seconds();
-            checkpoint(model, trainer.iteration(), seconds, lbfgs == null ? null : lbfgs::save);
+            checkpoint(model, trainer.iteration(), seconds, state);
             return last;
         }
     }
@@ -213,12 +237,16 @@ public final class TrainingRun {
                         loader, model.flat(), hyper, train.size())) {
             if (checkpoint != null) {
                 trainer.restore(checkpoint, progress.seconds());
+                evaluator.restore(checkpoint);
             }
             try {
                 trainer.run(settings.iterations(), accuracy, (row, t) -> {
                     logged(row, history);
                     if (due(t.epoch())) {
-                        checkpoint(model, t.epoch(), row.seconds(), t::save);
+                        checkpoint(model, t.epoch(), row.seconds(), w -> {
+                            t.save(w);
+                            evaluator.save(w);
+                        });
                     }
                 });
             } catch (DivergedException e) {
@@ -227,7 +255,10 @@ public final class TrainingRun {
                 throw diverged(new DivergedException(e.getMessage()));
             }
             HistoryRow last = history.rows().isEmpty() ? null : history.rows().getLast();
-            checkpoint(model, trainer.epoch(), last == null ? progress.seconds() : last.seconds(), trainer::save);
+            checkpoint(model, trainer.epoch(), last == null ? progress.seconds() : last.seconds(), w -> {
+                trainer.save(w);
+                evaluator.save(w);
+            });
             return last;
         }
     }
