@@ -14,7 +14,8 @@ import org.layerbraid.vecmath.TensorArena;
  * level this is serial propagation, bitwise.
  * <p>
  * One iteration relaxes level 0, restricts to level 1 computing the fine residual at the C-points (unless in
- * fixed-iteration mode), tests convergence on its norm, solves the coarse levels with a V- or F-cycle and injects
+ * fixed-iteration mode; with F-relaxation alone both in one sweep per tile that keeps the F-points in cache instead
+ * of memory, see {@link Restriction#relaxedInterval}), tests convergence on its norm, solves the coarse levels with a V- or F-cycle and injects
  * the coarse values at level 0's C-points. The F-relaxation that completes a textbook correction is the first
  * thing the next iteration does, so it is not done twice: instead every solve ends with a final pass that runs
  * each step 0..N−1 once from the final states, and keeps each step's side product (the ResNet's pre-activations,
@@ -118,7 +119,7 @@ public final class ForwardSolver implements AutoCloseable {
             this.pool = created;
             this.batchWorkers = batchWorkers;
             this.cycle = new MultigridCycle(levels, options, pool, batchWorkers, kernels, BlockTransport.sharedMemory(),
-                    states(workers, 0));
+                    states(workers, 0), states(workers, 0), states(workers, 0));
         } catch (RuntimeException | Error e) {
             if (created != null) {
                 created.close();
@@ -264,15 +265,17 @@ public final class ForwardSolver implements AutoCloseable {
         Matrix lastCPoint = fine.u[fine.steps / fine.cfactor * fine.cfactor];
         for (int it = 0; it < maxIterations; it++) {
             boolean down = it > 0 || !options.skipFirstDown();
-            if (down) {
-                cycle.relax(0);
-            }
+            boolean measure = options.measuresFixedIterations();
             double norm = Double.NaN;
-            if (options.measuresFixedIterations()) {
+            if (down) {
+                norm = cycle.relaxAndRestrict(measure);
+            } else if (measure) {
                 norm = cycle.restrictMeasured();
-                norms[normCount++] = norm;
             } else {
                 cycle.restrict(0);
+            }
+            if (measure) {
+                norms[normCount++] = norm;
             }
             cycle.solveCoarse(1, down);
             cycle.inject();
@@ -290,10 +293,7 @@ public final class ForwardSolver implements AutoCloseable {
         int growing = 0;
         for (int it = 0; ; it++) {
             boolean down = it > 0 || !options.skipFirstDown();
-            if (down) {
-                cycle.relax(0);
-            }
-            double norm = cycle.restrictMeasured();
+            double norm = down ? cycle.relaxAndRestrict(true) : cycle.restrictMeasured();
             norms[normCount++] = norm;
             progress.iterated(it, norm);
             if (!Double.isFinite(norm)) {

@@ -18,15 +18,20 @@ import org.layerbraid.vecmath.Matrix;
  */
 final class MultigridCycle {
     /** The interval-wise phases a region can run. */
-    private enum Phase { F_RELAX, C_RELAX, RESTRICT, MEASURED_RESTRICT, INJECT, CORRECT, FINAL_PASS, COARSEST }
+    private enum Phase {
+        F_RELAX, C_RELAX, RESTRICT, MEASURED_RESTRICT, RELAX_RESTRICT, MEASURED_RELAX_RESTRICT, INJECT, CORRECT,
+        FINAL_PASS, COARSEST
+    }
 
     private final Level[] levels;
     private final MgritOptions.Cycle shape;
     private final WorkerPool pool;
     private final Kernels kernels;
     private final BlockTransport transport;
-    /** One work matrix per worker. */
+    /** One work matrix per worker, and two more for the F-points of the fused relaxation and restriction. */
     private final Matrix[] scratch;
+    private final Matrix[] fPointsA;
+    private final Matrix[] fPointsB;
     /** Squared residual norm per C-interval and tile of level 0, and per interval summed over its tiles. */
     private final double[][] squares;
     private final double[] intervalSquares;
@@ -38,13 +43,15 @@ final class MultigridCycle {
     private int level;
 
     MultigridCycle(Level[] levels, MgritOptions options, WorkerPool pool, int batchBlocks, Kernels kernels,
-            BlockTransport transport, Matrix[] scratch) {
+            BlockTransport transport, Matrix[] scratch, Matrix[] fPointsA, Matrix[] fPointsB) {
         this.levels = levels;
         this.shape = options.cycle();
         this.pool = pool;
         this.kernels = kernels;
         this.transport = transport;
         this.scratch = scratch;
+        this.fPointsA = fPointsA;
+        this.fPointsB = fPointsB;
         int intervals = levels.length > 1 ? levels[0].intervals() : 0;
         this.squares = new double[intervals][levels[0].tiles()];
         this.intervalSquares = new double[intervals];
@@ -71,9 +78,36 @@ final class MultigridCycle {
         }
     }
 
+    /**
+     * Relaxes and restricts level 0 in one sweep when its relaxation is F alone (see
+     * {@link Restriction#relaxedInterval}), else one after the other; returns the residual norm when measured (else
+     * NaN). Timed as relaxation when fused.
+     */
+    double relaxAndRestrict(boolean measure) {
+        if (levels[0].cfSweeps > 0) {
+            relax(0);
+            if (measure) {
+                return restrictMeasured();
+            }
+            restrict(0);
+            return Double.NaN;
+        }
+        if (!measure) {
+            run(Phase.RELAX_RESTRICT, 0);
+            return Double.NaN;
+        }
+        run(Phase.MEASURED_RELAX_RESTRICT, 0);
+        return residualNorm();
+    }
+
     /** Restricts level 0 to level 1 and returns the norm of the fine residual over all C-points. */
     double restrictMeasured() {
         run(Phase.MEASURED_RESTRICT, 0);
+        return residualNorm();
+    }
+
+    /** The residual norm from the squares the last measured phase kept: per tile, then per interval in order. */
+    private double residualNorm() {
         for (int k = 0; k < squares.length; k++) {
             double sum = 0;
             for (double v : squares[k]) {
@@ -157,7 +191,7 @@ final class MultigridCycle {
 
     private static SolvePhase timer(Phase p) {
         return switch (p) {
-            case F_RELAX, C_RELAX -> SolvePhase.RELAXATION;
+            case F_RELAX, C_RELAX, RELAX_RESTRICT, MEASURED_RELAX_RESTRICT -> SolvePhase.RELAXATION;
             case RESTRICT, MEASURED_RESTRICT -> SolvePhase.RESTRICTION;
             case INJECT, CORRECT -> SolvePhase.CORRECTION;
             case FINAL_PASS -> SolvePhase.FINAL_PASS;
@@ -183,6 +217,10 @@ final class MultigridCycle {
                 case C_RELAX -> Relaxation.c(fine, k, mine, kernels, t0, t1);
                 case RESTRICT -> Restriction.interval(fine, levels[level + 1], k, mine, null, kernels, t0, t1);
                 case MEASURED_RESTRICT -> Restriction.interval(fine, levels[1], k, mine, squares[k], kernels, t0, t1);
+                case RELAX_RESTRICT -> Restriction.relaxedInterval(fine, levels[1], k, fPointsA[worker],
+                        fPointsB[worker], mine, null, kernels, t0, t1);
+                case MEASURED_RELAX_RESTRICT -> Restriction.relaxedInterval(fine, levels[1], k, fPointsA[worker],
+                        fPointsB[worker], mine, squares[k], kernels, t0, t1);
                 case INJECT -> Interpolation.interval(fine, levels[1], k, false, kernels, t0, t1);
                 case CORRECT -> Interpolation.interval(fine, levels[level + 1], k, true, kernels, t0, t1);
                 case FINAL_PASS -> Relaxation.finalPass(fine, k, mine, t0, t1);
