@@ -90,7 +90,12 @@ final class Level {
 
     /** {@code out = Φ_l(u_j) + g_{j+1}}: what the equation says point j + 1 should be. */
     void predict(int j, Matrix out, int c0, int c1) {
-        propagate(j, u[j], out, c0, c1);
+        predict(j, u[j], out, c0, c1);
+    }
+
+    /** {@code out = Φ_l(from) + g_{j+1}} with the step of point j, from a state held elsewhere than u_j. */
+    void predict(int j, Matrix from, Matrix out, int c0, int c1) {
+        propagate(j, from, out, c0, c1);
         addRhs(j, out, c0, c1);
     }
 

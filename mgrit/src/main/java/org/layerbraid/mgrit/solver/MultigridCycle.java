@@ -129,15 +129,15 @@ final class MultigridCycle {
      */
     void solveCoarse(int l, boolean down) {
         long start = System.nanoTime();
-        if (shape == MgritOptions.Cycle.F) {
-            fCycle(l, down);
-        } else {
-            vCycle(l, down);
-        }
+        cycle(l, down, shape == MgritOptions.Cycle.F);
         nanos[SolvePhase.COARSE_SOLVE.ordinal()] += System.nanoTime() - start;
     }
 
-    private void vCycle(int l, boolean down) {
+    /**
+     * A V-cycle from level l: relax (unless skipped on the way down), restrict, recurse, correct. An F-cycle recurses
+     * with an F-cycle and then adds one more relaxation, restriction, V-cycle and correction.
+     */
+    private void cycle(int l, boolean down, boolean fShape) {
         if (l == levels.length - 1) {
             run(Phase.COARSEST, l);
             return;
@@ -146,26 +146,14 @@ final class MultigridCycle {
             relax(l);
         }
         restrict(l);
-        vCycle(l + 1, down);
+        cycle(l + 1, down, fShape);
         run(Phase.CORRECT, l);
-    }
-
-    /** An F-cycle: a coarse F-cycle and correction, then one more relaxation, restriction, V-cycle and correction. */
-    private void fCycle(int l, boolean down) {
-        if (l == levels.length - 1) {
-            run(Phase.COARSEST, l);
-            return;
-        }
-        if (down) {
+        if (fShape) {
             relax(l);
+            restrict(l);
+            cycle(l + 1, true, false);
+            run(Phase.CORRECT, l);
         }
-        restrict(l);
-        fCycle(l + 1, down);
-        run(Phase.CORRECT, l);
-        relax(l);
-        restrict(l);
-        vCycle(l + 1, true);
-        run(Phase.CORRECT, l);
     }
 
     /** Injects level 1's solution at level 0's C-points (their F-relaxation comes with the next phase on level 0). */

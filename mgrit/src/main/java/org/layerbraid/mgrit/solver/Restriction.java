@@ -29,37 +29,7 @@ final class Restriction {
      */
     static void relaxedInterval(Level fine, Level coarse, int k, Matrix a, Matrix b, Matrix scratch,
             double[] squares, Kernels kernels, int t0, int t1) {
-        int start = k * fine.cfactor;
-        int cpoint = start + fine.cfactor;
-        for (int t = t0; t < t1; t++) {
-            int c0 = fine.tileStart(t);
-            int c1 = fine.tileEnd(t);
-            if (k == 0) {
-                kernels.copy(fine.u[0], coarse.u[0], c0, c1);
-            }
-            if (cpoint > fine.steps) {
-                if (squares != null) {
-                    squares[t] = 0;
-                }
-                continue;
-            }
-            Matrix from = fine.u[start];
-            for (int j = start; j < cpoint - 1; j++) {
-                Matrix to = ((j - start) & 1) == 0 ? a : b;
-                fine.propagate(j, from, to, c0, c1);
-                from = to;
-            }
-            Matrix g = coarse.rhs[k + 1];
-            fine.propagate(cpoint - 1, from, g, c0, c1);
-            if (squares != null) {
-                kernels.copy(g, scratch, c0, c1);
-                kernels.axpby(-1, fine.u[cpoint], 1, scratch, c0, c1);
-                squares[t] = kernels.dot(scratch, scratch, c0, c1);
-            }
-            coarse.propagate(k, fine.u[start], scratch, c0, c1);
-            kernels.axpby(-1, scratch, 1, g, c0, c1);
-            kernels.copy(fine.u[cpoint], coarse.u[k + 1], c0, c1);
-        }
+        restrict(fine, coarse, k, a, b, scratch, squares, kernels, t0, t1);
     }
 
     /**
@@ -69,6 +39,12 @@ final class Restriction {
      */
     static void interval(Level fine, Level coarse, int k, Matrix scratch, double[] squares, Kernels kernels, int t0,
             int t1) {
+        restrict(fine, coarse, k, null, null, scratch, squares, kernels, t0, t1);
+    }
+
+    /** The restriction, from the stored last F-point, or with {@code a} set from F-points relaxed through a and b. */
+    private static void restrict(Level fine, Level coarse, int k, Matrix a, Matrix b, Matrix scratch,
+            double[] squares, Kernels kernels, int t0, int t1) {
         int start = k * fine.cfactor;
         int cpoint = start + fine.cfactor;
         for (int t = t0; t < t1; t++) {
@@ -83,8 +59,17 @@ final class Restriction {
                 }
                 continue;
             }
+            Matrix lastF = fine.u[cpoint - 1];
+            if (a != null) {
+                lastF = fine.u[start];
+                for (int j = start; j < cpoint - 1; j++) {
+                    Matrix to = ((j - start) & 1) == 0 ? a : b;
+                    fine.propagate(j, lastF, to, c0, c1);
+                    lastF = to;
+                }
+            }
             Matrix g = coarse.rhs[k + 1];
-            fine.predict(cpoint - 1, g, c0, c1);
+            fine.predict(cpoint - 1, lastF, g, c0, c1);
             if (squares != null) {
                 kernels.copy(g, scratch, c0, c1);
                 kernels.axpby(-1, fine.u[cpoint], 1, scratch, c0, c1);

@@ -1,8 +1,5 @@
 package org.layerbraid.tools.report;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -25,20 +22,7 @@ public record BenchResults(String mode, String date, String machine, String java
     /** The points of a run made now on this machine. */
     public static BenchResults now(boolean quick, List<Row> rows) {
         return new BenchResults(quick ? "quick" : "full", LocalDate.now(ZoneOffset.UTC).toString(),
-                cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " cores",
+                Machine.cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " cores",
                 Runtime.version().toString(), rows);
-    }
-
-    private static String cpuModel() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) {
-                    return line.substring(line.indexOf(':') + 1).strip();
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // Not Linux, or not readable: the architecture alone will do.
-        }
-        return System.getProperty("os.arch");
     }
 }

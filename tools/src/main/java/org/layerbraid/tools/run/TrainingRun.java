@@ -36,6 +36,7 @@ import org.layerbraid.mgrit.train.Lbfgs;
 import org.layerbraid.mgrit.train.LineSearch;
 import org.layerbraid.mgrit.train.MinibatchTrainer;
 import org.layerbraid.mgrit.train.NetworkObjective;
+import org.layerbraid.tools.report.Machine;
 import org.layerbraid.vecmath.Kernels;
 import org.layerbraid.vecmath.Matrix;
 import org.layerbraid.vecmath.TensorArena;
@@ -470,25 +471,6 @@ public final class TrainingRun {
             }
             this.out.println("Wrote " + out + ": history.csv, history.jsonl, summary.json, model.safetensors, "
                     + "checkpoint.safetensors and the charts");
-        }
-    }
-
-    /** Facts about the machine for the summary. */
-    static final class Machine {
-        private Machine() {
-        }
-
-        static String cpuModel() {
-            try {
-                for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                    if (line.startsWith("model name")) {
-                        return line.substring(line.indexOf(':') + 1).strip();
-                    }
-                }
-            } catch (IOException | RuntimeException e) {
-                // Not Linux, or not readable: the architecture alone will do.
-            }
-            return System.getProperty("os.arch");
         }
     }
 }
