@@ -22,6 +22,7 @@ public final class DataSet {
     private final double[] examples;
     private final int[] labels;
     private final List<String> classNames;
+    private final List<String> featureNames;
 
     /**
      * @param name       what the data is, for messages and reports (e.g. "peaks train")
@@ -31,11 +32,22 @@ public final class DataSet {
      * @param classNames one distinct name per class, in class-id order
      */
     public DataSet(String name, int features, double[] examples, int[] labels, List<String> classNames) {
+        this(name, features, examples, labels, classNames, List.of());
+    }
+
+    /**
+     * A data set whose features have names (a CSV header, say).
+     *
+     * @param featureNames one distinct name per feature, in input order, or empty when the features have none
+     */
+    public DataSet(String name, int features, double[] examples, int[] labels, List<String> classNames,
+            List<String> featureNames) {
         this.name = Objects.requireNonNull(name, "name");
         this.features = features;
         this.examples = Objects.requireNonNull(examples, "examples");
         this.labels = Objects.requireNonNull(labels, "labels");
         this.classNames = List.copyOf(classNames);
+        this.featureNames = List.copyOf(featureNames);
         validate();
     }
 
@@ -49,6 +61,10 @@ public final class DataSet {
         if (classNames.isEmpty() || new HashSet<>(classNames).size() != classNames.size()) {
             throw new IllegalArgumentException("data set '" + name + "': class names must be non-empty and distinct, "
                     + "got " + classNames);
+        }
+        if (!featureNames.isEmpty() && featureNames.size() != features) {
+            throw new IllegalArgumentException("data set '" + name + "': " + featureNames.size()
+                    + " feature names for " + features + " features");
         }
         if (examples.length != (long) labels.length * features) {
             throw new IllegalArgumentException("data set '" + name + "': " + labels.length + " labels × " + features
@@ -91,6 +107,11 @@ public final class DataSet {
     /** Class names in class-id order (e.g. "0".."4", or a CSV's string labels). */
     public List<String> classNames() {
         return classNames;
+    }
+
+    /** Feature names in input order, or empty when the features are unnamed. */
+    public List<String> featureNames() {
+        return featureNames;
     }
 
     /** The n·d feature values, example-major; shared, do not modify. */

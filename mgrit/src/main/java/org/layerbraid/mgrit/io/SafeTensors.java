@@ -91,6 +91,11 @@ public final class SafeTensors {
         }
     }
 
+    /** The file this was read from. */
+    public Path file() {
+        return file;
+    }
+
     /** The {@code __metadata__} entries, sorted by key; empty if the file has none. */
     public Map<String, String> metadata() {
         return header.metadata();

@@ -39,7 +39,7 @@ public final class DataSources {
     }
 
     private static DataSet apply(DataSet d, Standardization t) {
-        return new DataSet(d.name(), d.features(), t.apply(d.examples()), d.labels(), d.classNames());
+        return new DataSet(d.name(), d.features(), t.apply(d.examples()), d.labels(), d.classNames(), d.featureNames());
     }
 
     private static CsvOptions csvOptions(TrainSettings s) {

@@ -48,8 +48,7 @@ public final class Prediction {
         if (example != null || data != null) {
             settings = settings.withData(data != null ? "csv" : example, data, labelColumn);
         }
-        Standardization standardization = JSON.readValue(file.metadata().get(TrainingRun.STANDARDIZATION_KEY),
-                Standardization.class);
+        Standardization standardization = ModelFile.standardization(file, ModelFile.config(file, modelFile).features());
         Split split = DataSources.load(settings, standardization);
         try (ResNet model = new ResNet(ModelFile.config(file, modelFile)); TensorArena arena = new TensorArena("data")) {
             ModelFile.load(file, model);

@@ -55,7 +55,6 @@ public final class TrainingRun {
     static final String MODEL = "model.safetensors";
     static final String SUMMARY = "summary.json";
     static final String SETTINGS_KEY = "layerbraid.training";
-    static final String STANDARDIZATION_KEY = "layerbraid.standardization";
     private static final String PROGRESS_KEY = "layerbraid.progress";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -327,24 +326,13 @@ public final class TrainingRun {
     }
 
     private void finish(ResNet model, Split split, List<HistoryRow> rows, String status) throws IOException {
-        ModelFile.write(model, out.resolve(MODEL), Map.of(SETTINGS_KEY, settings.toJson(),
-                STANDARDIZATION_KEY, standardization(split)));
+        Map<String, String> metadata = new java.util.LinkedHashMap<>(ModelFile.dataMetadata(split.standardization(),
+                split.train().classNames(), split.train().featureNames()));
+        metadata.put(SETTINGS_KEY, settings.toJson());
+        ModelFile.write(model, out.resolve(MODEL), metadata);
         AtomicFiles.writeString(out.resolve(SUMMARY), summary(model, rows, status));
         RunCharts.write(out, rows, model, split);
         console.done(out, rows);
-    }
-
-    /** The feature transform of the training data, as {"means": […], "stds": […]}. */
-    private static String standardization(Split split) {
-        ObjectNode o = JSON.createObjectNode();
-        var t = split.standardization();
-        var means = o.putArray("means");
-        var stds = o.putArray("stds");
-        for (int i = 0; i < t.features(); i++) {
-            means.add(t.means()[i]);
-            stds.add(t.stds()[i]);
-        }
-        return o.toString();
     }
 
     private String summary(ResNet model, List<HistoryRow> rows, String status) throws IOException {
