@@ -6,8 +6,9 @@ import java.util.Locale;
  * The numerical kernels of LayerBraid, for float32 and float64 matrices in off-heap memory.
  * <p>
  * Two implementations exist: a plain scalar reference and a hand-vectorised one
- * ({@code jdk.incubator.vector}). {@link #defaults()} picks the vectorised one when the incubator module is
- * present, once per JVM; the system property {@value #PROPERTY} ({@code panama} or {@code scalar}) forces
+ * ({@code jdk.incubator.vector}). {@link #defaults()} picks the vectorised one once per JVM when it will pay off
+ * (the incubator module is readable, C2 compiles, vectors are at least 128 bits: see {@link #defaultsReason()}),
+ * and otherwise the scalar one with one log line saying why; the system property {@value #PROPERTY} ({@code panama} or {@code scalar}) forces
  * either. Every method validates its arguments (shapes, precisions, ranges, overlaps, a closed arena) and
  * throws {@link IllegalArgumentException} or {@link IllegalStateException} naming them before any memory is
  * touched; then it dispatches on the precision. All operands of one call share a precision.
@@ -38,23 +39,26 @@ public final class Kernels {
     }
 
     private static final class Default {
-        static final Kernels INSTANCE = choose();
+        static final KernelChoice CHOICE = choose();
 
-        private static Kernels choose() {
-            String forced = System.getProperty(PROPERTY, "").trim().toLowerCase(Locale.ROOT);
-            return switch (forced) {
-                case "scalar" -> SCALAR;
-                case "panama" -> panama();
-                case "" -> panamaAvailable() ? Panama.INSTANCE : SCALAR;
-                default -> throw new IllegalStateException("system property " + PROPERTY + "='" + forced
-                        + "' is not understood: use panama or scalar");
-            };
+        private static KernelChoice choose() {
+            KernelChoice c = KernelChoice.choose(SCALAR);
+            if (c.kernels() == SCALAR && !c.reason().startsWith("forced")) {
+                System.getLogger("org.layerbraid.vecmath").log(System.Logger.Level.INFO,
+                        "LayerBraid uses the scalar kernels: " + c.reason());
+            }
+            return c;
         }
     }
 
     /** The implementation chosen for this JVM (see the class comment). */
     public static Kernels defaults() {
-        return Default.INSTANCE;
+        return Default.CHOICE.kernels();
+    }
+
+    /** Why {@link #defaults()} chose what it chose, in a few words (e.g. "512-bit vectors, C2"). */
+    public static String defaultsReason() {
+        return Default.CHOICE.reason();
     }
 
     /** The scalar reference implementation. */
@@ -73,6 +77,11 @@ public final class Kernels {
     /** Whether the incubator vector module is present in this JVM. */
     public static boolean panamaAvailable() {
         return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    }
+
+    /** Bits of the preferred vector species; only when {@link #panamaAvailable()}. */
+    static int panamaVectorBits() {
+        return PanamaKernelsF64.vectorBits();
     }
 
     /** {@code panama} or {@code scalar}. */

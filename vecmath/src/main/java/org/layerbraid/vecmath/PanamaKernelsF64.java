@@ -43,6 +43,11 @@ final class PanamaKernelsF64 implements KernelsF64 {
     private static final int KC = 256;
     private static final int MC = 64;
     private static final int NC = 1024;
+
+    /** Bits of the preferred species, for the kernel choice. */
+    static int vectorBits() {
+        return S.vectorBitSize();
+    }
     private static final long BYTES = Double.BYTES;
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
 

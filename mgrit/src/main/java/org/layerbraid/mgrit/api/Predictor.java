@@ -1,0 +1,338 @@
+package org.layerbraid.mgrit.api;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import org.layerbraid.mgrit.nn.NetworkConfig;
+import org.layerbraid.vecmath.Activation;
+
+/**
+ * Predicts with a {@link Model} from raw (unstandardised) features: the class, the logits or the class
+ * probabilities, written into the caller's arrays.
+ * <p>
+ * <b>Threads.</b> A predictor is <em>not</em> thread-safe: it owns a small workspace that every call reuses. Make one
+ * per thread ({@link Model#predictor()} is cheap) and share the {@link Model}, which is immutable.
+ * <p>
+ * <b>Garbage.</b> After construction no call allocates, boxes or takes a lock: one example costs the network's
+ * multiply-adds on a few heap arrays that stay in L1. The path never touches the training machinery (no states kept
+ * for an adjoint, no worker pool). Arithmetic is float64 whatever the model's precision (a float32 model's weights are
+ * widened exactly), with the same summation order as the scalar reference kernels.
+ * <p>
+ * <b>Refusals.</b> A wrong feature count, a non-finite feature or a too-small output array throws
+ * {@link IllegalArgumentException} with one sentence naming it; nothing is written then.
+ */
+public final class Predictor implements AutoCloseable {
+    private final Model model;
+    private final Model.Weights wt;
+    private final int features;
+    private final int width;
+    private final int layers;
+    private final int classes;
+    private final double h;
+    private final Activation activation;
+    private final boolean dense;
+    private final double[] y;
+    private double[] u;
+    private double[] next;
+    private final double[] logits;
+    /** One example's probabilities, on their way into caller memory. */
+    private final double[] probabilities;
+    private boolean closed;
+
+    Predictor(Model model) {
+        NetworkConfig c = model.config();
+        this.model = model;
+        this.wt = model.weights();
+        this.features = c.features();
+        this.width = c.width();
+        this.layers = c.layers();
+        this.classes = c.classes();
+        this.h = c.h();
+        this.activation = c.activation();
+        this.dense = c.opening() == NetworkConfig.Opening.DENSE;
+        this.y = new double[features];
+        this.u = new double[width];
+        this.next = new double[width];
+        this.logits = new double[classes];
+        this.probabilities = new double[classes];
+    }
+
+    /** The model this predictor serves. */
+    public Model model() {
+        return model;
+    }
+
+    /** The most probable class of one example. */
+    public int predict(double[] x) {
+        load(x);
+        return forward();
+    }
+
+    /** {@link #predict(double[])} for float features. */
+    public int predict(float[] x) {
+        load(x);
+        return forward();
+    }
+
+    /** Writes the class probabilities (softmax) of one example into {@code out[0..classes)}; returns the argmax. */
+    public int probabilities(double[] x, double[] out) {
+        checkOutput(out, 0, 1);
+        load(x);
+        int k = forward();
+        softmax(out, 0);
+        return k;
+    }
+
+    /** {@link #probabilities(double[], double[])} for float features. */
+    public int probabilities(float[] x, double[] out) {
+        checkOutput(out, 0, 1);
+        load(x);
+        int k = forward();
+        softmax(out, 0);
+        return k;
+    }
+
+    /** Writes the logits (the classifier's outputs before softmax) into {@code out[0..classes)}; returns the argmax. */
+    public int logits(double[] x, double[] out) {
+        checkOutput(out, 0, 1);
+        load(x);
+        int k = forward();
+        System.arraycopy(logits, 0, out, 0, classes);
+        return k;
+    }
+
+    /**
+     * Classes of {@code count} examples stored row after row in {@code rows} ({@code count × features} values,
+     * example-major), into {@code out[0..count)}.
+     */
+    public void predict(double[] rows, int count, int[] out) {
+        checkRows(rows.length, count);
+        checkClassesOut(out.length, count);
+        for (int e = 0; e < count; e++) {
+            loadRow(rows, e); // every row is checked before any output is written
+        }
+        for (int e = 0; e < count; e++) {
+            loadRow(rows, e);
+            out[e] = forward();
+        }
+    }
+
+    /**
+     * Probabilities of {@code count} examples stored row after row in {@code rows}, written row after row into
+     * {@code out} ({@code count × classes}).
+     */
+    public void probabilities(double[] rows, int count, double[] out) {
+        checkRows(rows.length, count);
+        checkOutput(out, 0, count);
+        for (int e = 0; e < count; e++) {
+            loadRow(rows, e); // every row is checked before any output is written
+        }
+        for (int e = 0; e < count; e++) {
+            loadRow(rows, e);
+            forward();
+            softmax(out, e * classes);
+        }
+    }
+
+    /**
+     * Classes of {@code count} examples in caller memory: {@code rows} holds {@code count × features} native-order
+     * doubles, example-major (read in place, not copied), the classes go into {@code out[0..count)}.
+     */
+    public void predict(MemorySegment rows, int count, int[] out) {
+        checkRows(rows.byteSize() / Double.BYTES, count);
+        checkClassesOut(out.length, count);
+        for (int e = 0; e < count; e++) {
+            loadRow(rows, e); // every row is checked before any output is written
+        }
+        for (int e = 0; e < count; e++) {
+            loadRow(rows, e);
+            out[e] = forward();
+        }
+    }
+
+    /**
+     * Probabilities of {@code count} examples in caller memory ({@code count × features} native-order doubles,
+     * example-major) into {@code out} ({@code count × classes} native-order doubles).
+     */
+    public void probabilities(MemorySegment rows, int count, MemorySegment out) {
+        checkRows(rows.byteSize() / Double.BYTES, count);
+        if (out.byteSize() / Double.BYTES < (long) count * classes) {
+            throw new IllegalArgumentException("the output segment holds " + out.byteSize() / Double.BYTES
+                    + " doubles, " + count + " examples × " + classes + " classes need " + (long) count * classes);
+        }
+        for (int e = 0; e < count; e++) {
+            loadRow(rows, e); // every row is checked before any output is written
+        }
+        for (int e = 0; e < count; e++) {
+            loadRow(rows, e);
+            forward();
+            softmax(probabilities, 0);
+            MemorySegment.copy(probabilities, 0, out, ValueLayout.JAVA_DOUBLE, (long) e * classes * Double.BYTES,
+                    classes);
+        }
+    }
+
+    /** Marks this predictor closed: later calls fail. It holds no native memory; closing is for clear ownership. */
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    // ---------------------------------------------------------------- inputs: standardised into y
+
+    private void load(double[] x) {
+        checkFeatures(x.length);
+        for (int f = 0; f < features; f++) {
+            y[f] = standardized(f, x[f]);
+        }
+    }
+
+    private void load(float[] x) {
+        checkFeatures(x.length);
+        for (int f = 0; f < features; f++) {
+            y[f] = standardized(f, x[f]);
+        }
+    }
+
+    private void loadRow(double[] rows, int e) {
+        for (int f = 0; f < features; f++) {
+            y[f] = standardized(e, f, rows[e * features + f]);
+        }
+    }
+
+    private void loadRow(MemorySegment rows, int e) {
+        for (int f = 0; f < features; f++) {
+            y[f] = standardized(e, f, rows.getAtIndex(ValueLayout.JAVA_DOUBLE, (long) e * features + f));
+        }
+    }
+
+    private double standardized(int f, double v) {
+        if (!Double.isFinite(v)) {
+            throw new IllegalArgumentException("feature " + f + " is " + v + ": features must be finite");
+        }
+        return (v - wt.means()[f]) / wt.stds()[f];
+    }
+
+    private double standardized(int example, int f, double v) {
+        if (!Double.isFinite(v)) {
+            throw new IllegalArgumentException("example " + example + ", feature " + f + " is " + v
+                    + ": features must be finite");
+        }
+        return (v - wt.means()[f]) / wt.stds()[f];
+    }
+
+    // ---------------------------------------------------------------- the network, on y
+
+    /** Runs the network on {@link #y}; leaves the logits in {@link #logits} and returns their argmax. */
+    private int forward() {
+        if (closed) {
+            throw new IllegalStateException("this predictor is closed");
+        }
+        opening();
+        double[] k = wt.layers();
+        double[] b = wt.layerBias();
+        for (int n = 0; n < layers; n++) {
+            int base = n * width * width;
+            for (int i = 0; i < width; i++) {
+                double z = b[n * width + i];
+                int row = base + i * width;
+                for (int j = 0; j < width; j++) {
+                    z += k[row + j] * u[j];
+                }
+                next[i] = u[i] + h * activate(z);
+            }
+            double[] t = u;
+            u = next;
+            next = t;
+        }
+        double[] w = wt.classifier();
+        int best = 0;
+        for (int c = 0; c < classes; c++) {
+            double s = 0;
+            for (int j = 0; j < width; j++) {
+                s += w[c * width + j] * u[j];
+            }
+            logits[c] = s + wt.classifierBias()[c];
+            if (logits[c] > logits[best]) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    private void opening() {
+        if (!dense) {
+            for (int i = 0; i < width; i++) {
+                u[i] = i < features ? y[i] : 0;
+            }
+            return;
+        }
+        double[] w = wt.opening();
+        for (int i = 0; i < width; i++) {
+            double s = 0;
+            for (int f = 0; f < features; f++) {
+                s += w[i * features + f] * y[f];
+            }
+            u[i] = activate(s + wt.openingBias()[i]);
+        }
+    }
+
+    private double activate(double x) {
+        return switch (activation) {
+            case TANH -> Math.tanh(x);
+            case RELU -> x > 0 ? x : 0;
+            case SMOOTH_RELU -> x >= ETA ? x : x <= -ETA ? 0 : x * x / (4 * ETA) + x / 2 + ETA / 4;
+        };
+    }
+
+    private static final double ETA = Activation.SMOOTH_RELU_ETA;
+
+    private double max() {
+        double m = logits[0];
+        for (int k = 1; k < classes; k++) {
+            m = Math.max(m, logits[k]);
+        }
+        return m;
+    }
+
+    private void softmax(double[] out, int offset) {
+        double max = max();
+        double sum = 0;
+        for (int k = 0; k < classes; k++) {
+            double e = Math.exp(logits[k] - max);
+            out[offset + k] = e;
+            sum += e;
+        }
+        for (int k = 0; k < classes; k++) {
+            out[offset + k] /= sum;
+        }
+    }
+
+    // ---------------------------------------------------------------- argument checks (before any output is written)
+
+    private void checkFeatures(int length) {
+        if (length != features) {
+            throw new IllegalArgumentException("the model takes " + features + " features, got " + length);
+        }
+    }
+
+    private void checkRows(long values, int count) {
+        if (count < 0 || values < (long) count * features) {
+            throw new IllegalArgumentException(count + " examples × " + features + " features need "
+                    + (long) count * features + " values, the input holds " + values);
+        }
+    }
+
+    private void checkClassesOut(int length, int count) {
+        if (length < count) {
+            throw new IllegalArgumentException("the output array holds " + length + " classes for " + count
+                    + " examples");
+        }
+    }
+
+    private void checkOutput(double[] out, int offset, int count) {
+        if (out.length < offset + (long) count * classes) {
+            throw new IllegalArgumentException("the output array holds " + out.length + " values, "
+                    + (count == 1 ? "" : count + " examples × ") + classes + " classes need " + (long) count * classes);
+        }
+    }
+}
