@@ -11,7 +11,9 @@ public enum Suite {
     /** MGRIT forward V-cycle, adjoint V-cycle and one-shot step on P workers. */
     MGRIT(ForwardCycleBench.class, AdjointCycleBench.class, OneShotStepBench.class),
     /** The fixed cost of one parallel region of the worker pool. */
-    POOL(PoolRegionBench.class);
+    POOL(PoolRegionBench.class),
+    /** Inference latency of the Predictor: one example and batches of 16 and 64, f64 and f32. */
+    PREDICT(PredictorBench.class);
 
     private final List<Class<?>> classes;
 

@@ -24,7 +24,9 @@ import picocli.CommandLine.Spec;
         description = {"Runs benchmark suites (JMH); writes results.json, jmh.json, report.md and PNG charts to --out.",
             "Suites: kernels (GFLOP/s, %% of the FMA peak);",
             "serial (the cost model's unit costs; serial forward+backward on 1 and P threads);",
-            "mgrit (forward V-cycle, adjoint V-cycle, one-shot step on P workers); pool (parallel region cost).",
+            "mgrit (forward V-cycle, adjoint V-cycle, one-shot step on P workers); pool (parallel region cost);",
+            "predict (Predictor latency, batch 1/16/64); latency (a load test of single-example prediction on 1 and 2",
+            "request threads: HdrHistogram percentiles, bytes allocated per prediction, GC count).",
             "The report checks the cost model against the serial and mgrit points and projects to 1024 workers."})
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick",
@@ -32,13 +34,17 @@ final class BenchCommand implements Callable<Integer> {
     boolean quick;
 
     @Option(names = "--suite", paramLabel = "SUITE", split = ",",
-            description = "Suites to run (repeatable or comma-separated): kernels, serial, mgrit, pool or all "
-                    + "(default: kernels).")
+            description = "Suites to run (repeatable or comma-separated): kernels, serial, mgrit, pool, predict, "
+                    + "latency or all (default: kernels).")
     List<String> suites = new ArrayList<>();
 
     @Option(names = "--param", paramLabel = "NAME=V1,V2", description = "Replace a benchmark parameter's values, "
             + "as JMH's -p does (repeatable), e.g. --param layers=64,4096 --param workers=1,2.")
     Map<String, String> params = new LinkedHashMap<>();
+
+    @Option(names = "--latency-seconds", paramLabel = "S", description = "Measured seconds per load test of the "
+            + "latency suite (default: 20, or 3 with --quick).")
+    Double latencySeconds;
 
     @Spec
     CommandSpec spec;
@@ -49,23 +55,36 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         EnumSet<Suite> chosen = EnumSet.noneOf(Suite.class);
+        boolean latency = false;
         for (String s : suites.isEmpty() ? List.of("kernels") : suites) {
             if (s.equals("all")) {
                 chosen.addAll(EnumSet.allOf(Suite.class));
+                latency = true;
+            } else if (s.equals("latency")) {
+                latency = true;
             } else {
                 chosen.add(parse(s, spec));
             }
         }
+        double seconds = latencySeconds != null ? latencySeconds : quick ? 3 : 20;
+        if (!(seconds > 0) || seconds > 3600) {
+            throw new ParameterException(spec.commandLine(), "--latency-seconds must be in (0, 3600], got " + seconds);
+        }
         Map<String, List<String>> values = new LinkedHashMap<>();
         params.forEach((name, list) -> values.put(name, List.of(list.split(","))));
         String mode = quick ? "quick" : "full";
-        System.out.println("Running " + chosen.toString().toLowerCase(Locale.ROOT) + " (" + mode
-                + " mode) into " + out);
-        List<Row> rows = SuiteRunner.run(chosen, quick, values, out.resolve("jmh.json"), System.out);
-        List<Path> written = BenchReport.write(out, BenchResults.now(quick, rows), "layerbraid bench "
-                + String.join(" ", command(chosen, values)));
-        System.out.println("\nWrote " + out.resolve("report.md") + ", results.json, jmh.json and "
-                + (written.size() - 2) + " charts");
+        if (!chosen.isEmpty()) {
+            System.out.println("Running " + chosen.toString().toLowerCase(Locale.ROOT) + " (" + mode
+                    + " mode) into " + out);
+            List<Row> rows = SuiteRunner.run(chosen, quick, values, out.resolve("jmh.json"), System.out);
+            List<Path> written = BenchReport.write(out, BenchResults.now(quick, rows), "layerbraid bench "
+                    + String.join(" ", command(chosen, values)));
+            System.out.println("\nWrote " + out.resolve("report.md") + ", results.json, jmh.json and "
+                    + (written.size() - 2) + " charts");
+        }
+        if (latency) {
+            LatencyReport.run(out, seconds, !chosen.isEmpty(), System.out);
+        }
         return 0;
     }
 
@@ -86,6 +105,6 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         throw new ParameterException(spec.commandLine(), "unknown suite '" + name
-                + "': use kernels, serial, mgrit, pool or all");
+                + "': use kernels, serial, mgrit, pool, predict, latency or all");
     }
 }

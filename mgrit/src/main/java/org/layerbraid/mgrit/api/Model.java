@@ -131,8 +131,8 @@ public final class Model {
     }
 
     /**
-     * The weights on the heap, in the order the predictor reads them: row-major matrices, residual layers one after
-     * another, biases expanded to one value per row.
+     * The weights on the heap, in the order the predictor reads them: the opening and classifier matrices row-major,
+     * the residual layers' K_n column-major (one layer after another), biases expanded to one value per row.
      */
     record Weights(double[] means, double[] stds, double[] opening, double[] openingBias, double[] layers,
             double[] layerBias, double[] classifier, double[] classifierBias) {
@@ -141,7 +141,7 @@ public final class Model {
             double[] layers = new double[c.layers() * w * w];
             double[] layerBias = new double[c.layers() * w];
             for (int n = 0; n < c.layers(); n++) {
-                rowMajor(p.weights(n), layers, n * w * w);
+                columnMajor(p.weights(n), layers, n * w * w);
                 expandBias(p.bias(n), layerBias, n * w, w);
             }
             double[] classifier = new double[c.classes() * w];
@@ -164,6 +164,14 @@ public final class Model {
             for (int r = 0; r < m.rows(); r++) {
                 for (int col = 0; col < m.cols(); col++) {
                     target[offset + r * m.cols() + col] = m.get(r, col);
+                }
+            }
+        }
+
+        private static void columnMajor(Matrix m, double[] target, int offset) {
+            for (int r = 0; r < m.rows(); r++) {
+                for (int col = 0; col < m.cols(); col++) {
+                    target[offset + col * m.rows() + r] = m.get(r, col);
                 }
             }
         }

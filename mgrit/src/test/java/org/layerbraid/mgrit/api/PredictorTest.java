@@ -41,8 +41,12 @@ class PredictorTest {
     }
 
     private static ResNet network(NetworkConfig c, long seed) {
+        return network(c, seed, 0.7);
+    }
+
+    private static ResNet network(NetworkConfig c, long seed, double scale) {
         ResNet net = new ResNet(c);
-        new Initialization(Initialization.Kind.NORMAL, 0.7, 0.7, 0.7).apply(net.parameters(), seed);
+        new Initialization(Initialization.Kind.NORMAL, scale, scale, scale).apply(net.parameters(), seed);
         return net;
     }
 
@@ -111,11 +115,16 @@ class PredictorTest {
         return x;
     }
 
+    /**
+     * Same summation order as the scalar kernels: bitwise equal logits for tanh and ReLU; the smooth ReLU's patch is
+     * evaluated in another (branch-free) form, equal up to rounding. Scale 0.02 puts most pre-activations in the patch.
+     */
     @ParameterizedTest
-    @CsvSource({"TANH,DENSE,true", "RELU,DENSE,false", "SMOOTH_RELU,ZERO_PAD,true", "SMOOTH_RELU,DENSE,false"})
-    void f64LogitsEqualTheScalarKernelsBitwiseAndThePanamaKernelsClosely(Activation act, NetworkConfig.Opening opening,
-            boolean scalarBias) {
-        try (ResNet net = network(config(act, opening, scalarBias, Precision.F64), 11)) {
+    @CsvSource({"TANH,DENSE,true,0.7,0", "RELU,DENSE,false,0.7,0", "SMOOTH_RELU,ZERO_PAD,true,0.7,1e-13",
+        "SMOOTH_RELU,DENSE,false,0.7,1e-13", "SMOOTH_RELU,DENSE,true,0.02,1e-13"})
+    void f64LogitsMatchTheScalarAndThePanamaKernels(Activation act, NetworkConfig.Opening opening,
+            boolean scalarBias, double scale, double scalarTolerance) {
+        try (ResNet net = network(config(act, opening, scalarBias, Precision.F64), 11, scale)) {
             double[][] x = inputs(9, 3, 5);
             Model model = Model.of(net, SCALING, List.of(), List.of());
             double[][] scalar = kernelLogits(Kernels.scalar(), net, x);
@@ -124,7 +133,7 @@ class PredictorTest {
                 double[] logits = new double[4];
                 for (int e = 0; e < x.length; e++) {
                     int k = p.logits(x[e], logits);
-                    assertArrayEquals(scalar[e], logits, 0, "example " + e);
+                    assertArrayEquals(scalar[e], logits, scalarTolerance, "example " + e);
                     assertArrayEquals(fast[e], logits, 1e-12, "example " + e);
                     assertEquals(argmax(scalar[e]), k);
                 }
