@@ -3,6 +3,7 @@ package org.layerbraid.mgrit.solver;
 import java.util.function.IntFunction;
 import org.layerbraid.mgrit.exec.Partition;
 import org.layerbraid.mgrit.exec.Region;
+import org.layerbraid.mgrit.exec.WorkerPool;
 import org.layerbraid.vecmath.Kernels;
 import org.layerbraid.vecmath.Matrix;
 import org.layerbraid.vecmath.Precision;
@@ -59,13 +60,31 @@ public final class AdjointSolver implements AutoCloseable {
      */
     public AdjointSolver(Propagator propagator, Kernels kernels, int steps, double h, Precision precision, int width,
             int batch, MgritOptions options, int layerWorkers, int batchWorkers) {
+        this(propagator, kernels, steps, h, precision, width, batch, options, layerWorkers, batchWorkers, null);
+    }
+
+    /**
+     * A solver on a borrowed pool (see the {@link ForwardSolver} constructor that takes one): not closed with it.
+     *
+     * @throws IllegalArgumentException for bad options or sizes, or a pool whose worker count batchWorkers does not
+     *                                  divide
+     */
+    public AdjointSolver(Propagator propagator, Kernels kernels, int steps, double h, Precision precision, int width,
+            int batch, MgritOptions options, WorkerPool pool, int batchWorkers) {
+        this(propagator, kernels, steps, h, precision, width, batch, options,
+                ForwardSolver.layerBlocks(pool, batchWorkers), batchWorkers, pool);
+    }
+
+    private AdjointSolver(Propagator propagator, Kernels kernels, int steps, double h, Precision precision,
+            int width, int batch, MgritOptions options, int layerWorkers, int batchWorkers, WorkerPool borrowed) {
+        requireAdjoint(propagator);
         this.propagator = propagator;
         this.chain = new ReversedChain(propagator, steps, h);
         this.steps = steps;
         this.h = h;
         this.batch = batch;
         this.solver = new ForwardSolver(chain, kernels, steps, h, precision, width, batch, options, layerWorkers,
-                batchWorkers, false);
+                batchWorkers, false, borrowed);
         this.arena = new TensorArena("adjoint gradient pass");
         this.scratch = new Matrix[solver.workers()];
         try {
@@ -76,6 +95,13 @@ public final class AdjointSolver implements AutoCloseable {
             arena.close();
             solver.close();
             throw e;
+        }
+    }
+
+    private static void requireAdjoint(Propagator p) {
+        if (!Propagator.hasAdjoint(p)) {
+            throw new IllegalArgumentException("the adjoint solve needs a propagator with an adjoint step; "
+                    + p.getClass().getName() + " has only the forward step");
         }
     }
 
@@ -97,6 +123,11 @@ public final class AdjointSolver implements AutoCloseable {
     /** Declares the adjoints now in {@link #adjoint} (restored) a finished solve: the next WARM solve starts there. */
     public void resumeWarm() {
         solver.resumeWarm();
+    }
+
+    /** Calls {@code listener} on the solving thread after every iteration of every later solve (null: none). */
+    public void onIteration(IterationListener listener) {
+        solver.onIteration(listener);
     }
 
     /** The running (or last) solve, for watching from another thread. */

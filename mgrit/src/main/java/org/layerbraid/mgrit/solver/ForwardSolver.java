@@ -45,6 +45,8 @@ public final class ForwardSolver implements AutoCloseable {
     private final Hierarchy hierarchy;
     private final TensorArena arena;
     private final WorkerPool pool;
+    /** Whether {@link #close} ends the pool: false when it was borrowed from a runtime. */
+    private final boolean ownsPool;
     private final Level[] levels;
     private final MultigridCycle cycle;
     private final SolveProgress progress = new SolveProgress();
@@ -86,8 +88,38 @@ public final class ForwardSolver implements AutoCloseable {
         this(propagator, kernels, steps, h, precision, width, batch, options, layerWorkers, batchWorkers, true);
     }
 
+    /**
+     * A solver that runs on a borrowed pool (a runtime's, shared by every solver and evaluator of a program): its
+     * workers form {@code pool.workers() / batchWorkers} layer blocks × {@code batchWorkers} batch blocks. The pool
+     * is not closed with the solver, and must not run another region while a solve is under way.
+     *
+     * @throws IllegalArgumentException for bad options or sizes, or a pool whose worker count batchWorkers does not
+     *                                  divide
+     */
+    public ForwardSolver(Propagator propagator, Kernels kernels, int steps, double h, Precision precision, int width,
+            int batch, MgritOptions options, WorkerPool pool, int batchWorkers) {
+        this(propagator, kernels, steps, h, precision, width, batch, options, layerBlocks(pool, batchWorkers),
+                batchWorkers, true, pool);
+    }
+
+    static int layerBlocks(WorkerPool pool, int batchWorkers) {
+        if (batchWorkers < 1 || pool.workers() % batchWorkers != 0) {
+            throw new IllegalArgumentException("batch workers must divide the pool's " + pool.workers()
+                    + " workers, got " + batchWorkers);
+        }
+        return pool.workers() / batchWorkers;
+    }
+
     ForwardSolver(Propagator propagator, Kernels kernels, int steps, double h, Precision precision, int width,
             int batch, MgritOptions options, int layerWorkers, int batchWorkers, boolean keepSideProducts) {
+        this(propagator, kernels, steps, h, precision, width, batch, options, layerWorkers, batchWorkers,
+                keepSideProducts, null);
+    }
+
+    /** {@code borrowed} is a pool to run on, or null to start (and own) one of layerWorkers × batchWorkers. */
+    ForwardSolver(Propagator propagator, Kernels kernels, int steps, double h, Precision precision, int width,
+            int batch, MgritOptions options, int layerWorkers, int batchWorkers, boolean keepSideProducts,
+            WorkerPool borrowed) {
         if (width < 1 || batch < 1) {
             throw new IllegalArgumentException("states must be at least 1 × 1, got " + width + " × " + batch);
         }
@@ -115,8 +147,9 @@ public final class ForwardSolver implements AutoCloseable {
                 Matrix[] side = l == 0 && keepSideProducts ? states(hierarchy.steps(0), 0) : null;
                 levels[l] = new Level(hierarchy, options, l, u, rhs, side, tile, propagator, kernels);
             }
-            created = new WorkerPool(workers);
-            this.pool = created;
+            created = borrowed == null ? new WorkerPool(workers) : null;
+            this.pool = borrowed == null ? created : borrowed;
+            this.ownsPool = borrowed == null;
             this.batchWorkers = batchWorkers;
             this.cycle = new MultigridCycle(levels, options, pool, batchWorkers, kernels, BlockTransport.sharedMemory(),
                     states(workers, 0), states(workers, 0), states(workers, 0));
@@ -371,10 +404,17 @@ public final class ForwardSolver implements AutoCloseable {
         return side[n];
     }
 
-    /** Ends the workers and frees all states. */
+    /** Calls {@code listener} on the solving thread after every iteration of every later solve (null: none). */
+    public void onIteration(IterationListener listener) {
+        progress.listener(listener);
+    }
+
+    /** Ends the workers (unless the pool was borrowed) and frees all states. */
     @Override
     public void close() {
-        pool.close();
+        if (ownsPool) {
+            pool.close();
+        }
         arena.close();
     }
 }

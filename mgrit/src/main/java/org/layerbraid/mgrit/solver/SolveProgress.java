@@ -8,6 +8,8 @@ public final class SolveProgress {
     private volatile int iteration;
     private volatile double residual = Double.NaN;
     private volatile boolean running;
+    /** Told on the solving thread after each iteration; null for none. */
+    private IterationListener listener;
 
     SolveProgress() {
     }
@@ -21,6 +23,13 @@ public final class SolveProgress {
     void iterated(int completed, double norm) {
         residual = norm;
         iteration = completed;
+        if (listener != null) {
+            listener.iterated(completed, norm);
+        }
+    }
+
+    void listener(IterationListener l) {
+        listener = l;
     }
 
     void ended() {
