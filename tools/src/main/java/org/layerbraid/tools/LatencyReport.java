@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import org.layerbraid.bench.PredictorLoad;
 import org.layerbraid.mgrit.io.AtomicFiles;
-import org.layerbraid.tools.report.Machine;
+import org.layerbraid.mgrit.training.Machine;
 import org.layerbraid.vecmath.Precision;
 
 /**

@@ -11,10 +11,11 @@ import org.layerbraid.mgrit.data.FashionMnist;
 import org.layerbraid.mgrit.nn.AdaptiveEvaluator;
 import org.layerbraid.mgrit.nn.Initialization;
 import org.layerbraid.tools.run.ConfigFile;
-import org.layerbraid.tools.run.LayerParallelSettings;
+import org.layerbraid.mgrit.training.LayerParallelSettings;
 import org.layerbraid.tools.run.RunComparison;
-import org.layerbraid.tools.run.TrainSettings;
-import org.layerbraid.tools.run.TrainingRun;
+import org.layerbraid.mgrit.training.TrainSettings;
+import org.layerbraid.mgrit.training.TrainingRun;
+import org.layerbraid.tools.run.TrainingConsole;
 import org.layerbraid.vecmath.Activation;
 import org.layerbraid.vecmath.Precision;
 import picocli.CommandLine;
@@ -210,9 +211,9 @@ public final class TrainCommand implements Callable<Integer> {
                         + "checkpoint; these cannot change: " + String.join(", ", conflicting));
             }
             TrainSettings saved = TrainingRun.settingsOf(resume);
-            settings = copyWith(saved, given("--iterations") ? iterations : saved.iterations(),
-                    given("--checkpoint-every") ? checkpointEvery : saved.checkpointEvery(),
-                    given("--threads") ? threads : saved.threads());
+            settings = saved.toBuilder().iterations(given("--iterations") ? iterations : saved.iterations())
+                    .checkpointEvery(given("--checkpoint-every") ? checkpointEvery : saved.checkpointEvery())
+                    .threads(given("--threads") ? threads : saved.threads()).build();
             folder = out != null ? out : resume.toAbsolutePath().getParent();
         } else {
             if (config != null) {
@@ -229,7 +230,7 @@ public final class TrainCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--compare-with " + other + ": no finished run there (summary.json)");
             }
         }
-        TrainingRun.execute(settings, folder, resume, System.out);
+        TrainingRun.execute(settings, folder, resume, new TrainingConsole(System.out));
         if (!compareWith.isEmpty()) {
             List<Path> runs = new ArrayList<>(List.of(folder));
             runs.addAll(compareWith);
@@ -281,12 +282,17 @@ public final class TrainCommand implements Callable<Integer> {
             case "channel" -> false;
             default -> throw new IllegalArgumentException("unknown --bias '" + bias + "': use scalar or channel");
         };
-        return new TrainSettings(ex, data, labelColumn, validationFraction, trainSize, validationSize, fashionMnistDir,
-                limit, layers, width, finalTime, Activation.parse(activation), dense, scalarBias, gammaTik, gammaDdt,
-                gammaClass, Precision.parse(precision), kind, openingScale(), initScale, classifierScale(),
-                optimizer.toLowerCase(Locale.ROOT), iterations, batch, learningRate, momentum, lbfgsMemory,
-                lsMaxIterations, lsFactor, initialStep, gtol, seed, checkpointEvery, totalThreads(), layerParallel(),
-                nestedLevels, nestedIterations, initFrom);
+        return TrainSettings.builder().example(ex).data(data).labelColumn(labelColumn)
+                .validationFraction(validationFraction).trainSize(trainSize).validationSize(validationSize)
+                .fashionMnistDir(fashionMnistDir).limit(limit).layers(layers).width(width).finalTime(finalTime)
+                .activation(Activation.parse(activation)).denseOpening(dense).scalarBias(scalarBias).gammaTik(gammaTik)
+                .gammaDdt(gammaDdt).gammaClass(gammaClass).precision(Precision.parse(precision)).init(kind)
+                .initOpening(openingScale()).initLayers(initScale).initClassifier(classifierScale())
+                .optimizer(optimizer.toLowerCase(Locale.ROOT)).iterations(iterations).batch(batch)
+                .learningRate(learningRate).momentum(momentum).lbfgsMemory(lbfgsMemory)
+                .lsMaxIterations(lsMaxIterations).lsFactor(lsFactor).initialStep(initialStep).gtol(gtol).seed(seed)
+                .checkpointEvery(checkpointEvery).threads(totalThreads()).layerParallel(layerParallel())
+                .nestedLevels(nestedLevels).nestedIterations(nestedIterations).initFrom(initFrom).build();
     }
 
     private LayerParallelSettings layerParallel() {
@@ -323,16 +329,6 @@ public final class TrainCommand implements Callable<Integer> {
 
     private double classifierScale() {
         return classifierScaleFromConfig != null && !given("--init-scale") ? classifierScaleFromConfig : initScale;
-    }
-
-    private static TrainSettings copyWith(TrainSettings s, int iterations, int checkpointEvery, int threads) {
-        return new TrainSettings(s.example(), s.data(), s.labelColumn(), s.validationFraction(), s.trainSize(),
-                s.validationSize(), s.fashionMnistDir(), s.limit(), s.layers(), s.width(), s.finalTime(),
-                s.activation(), s.denseOpening(), s.scalarBias(), s.gammaTik(), s.gammaDdt(), s.gammaClass(),
-                s.precision(), s.init(), s.initOpening(), s.initLayers(), s.initClassifier(), s.optimizer(), iterations,
-                s.batch(), s.learningRate(), s.momentum(), s.lbfgsMemory(), s.lsMaxIterations(), s.lsFactor(),
-                s.initialStep(), s.gtol(), s.seed(), checkpointEvery, threads, s.layerParallel(), s.nestedLevels(),
-                s.nestedIterations(), s.initFrom());
     }
 
     /** Takes the keys of a reference .cfg that apply, where the command line did not set the option. */

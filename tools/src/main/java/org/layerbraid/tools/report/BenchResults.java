@@ -4,6 +4,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import org.layerbraid.bench.Row;
+import org.layerbraid.mgrit.training.Machine;
 
 /**
  * The points of one bench run and where they were measured.

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.layerbraid.mgrit.train.HistoryRow;
+import org.layerbraid.mgrit.training.HistoryLog;
 import org.layerbraid.tools.report.Charts;
 
 /**

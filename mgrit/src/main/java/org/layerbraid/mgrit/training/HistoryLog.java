@@ -1,4 +1,4 @@
-package org.layerbraid.tools.run;
+package org.layerbraid.mgrit.training;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -18,9 +18,9 @@ import org.layerbraid.mgrit.train.HistoryRow;
  * was logged. Values are written in full precision (shortest round-trip form); a missing value (NaN) is
  * {@code NaN} in the CSV and {@code null} in the JSON lines.
  */
-final class HistoryLog implements AutoCloseable {
-    static final String CSV = "history.csv";
-    static final String JSONL = "history.jsonl";
+public final class HistoryLog implements AutoCloseable {
+    public static final String CSV = "history.csv";
+    public static final String JSONL = "history.jsonl";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final BufferedWriter csv;
@@ -95,7 +95,7 @@ final class HistoryLog implements AutoCloseable {
     }
 
     /** Reads the rows of a history.csv written by this class. */
-    static List<HistoryRow> read(Path csvFile) throws IOException {
+    public static List<HistoryRow> read(Path csvFile) throws IOException {
         List<String> lines = Files.readAllLines(csvFile, StandardCharsets.UTF_8);
         List<HistoryRow> out = new ArrayList<>();
         for (int i = 1; i < lines.size(); i++) {

@@ -1,4 +1,4 @@
-package org.layerbraid.tools.run;
+package org.layerbraid.mgrit.training;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -7,11 +7,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.StandardOpenOption;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.layerbraid.mgrit.data.DataSet;
 import org.layerbraid.mgrit.data.Split;
@@ -36,7 +34,7 @@ import org.layerbraid.mgrit.train.Lbfgs;
 import org.layerbraid.mgrit.train.LineSearch;
 import org.layerbraid.mgrit.train.MinibatchTrainer;
 import org.layerbraid.mgrit.train.NetworkObjective;
-import org.layerbraid.tools.report.Machine;
+import org.layerbraid.mgrit.training.Machine;
 import org.layerbraid.vecmath.Kernels;
 import org.layerbraid.vecmath.Matrix;
 import org.layerbraid.vecmath.TensorArena;
@@ -48,28 +46,35 @@ import org.layerbraid.vecmath.TensorArena;
  * file but the logs is written atomically; a diverging run keeps its last good checkpoint.
  */
 public final class TrainingRun {
-    static final String CHECKPOINT = "checkpoint.safetensors";
+    public static final String CHECKPOINT = "checkpoint.safetensors";
     /** Checkpoint tensors of full-batch runs: the evaluation at x and its gradient. */
     private static final String EVALUATION = "trainer.evaluation";
     private static final String GRADIENT = "trainer.gradient";
-    static final String MODEL = "model.safetensors";
-    static final String SUMMARY = "summary.json";
-    static final String SETTINGS_KEY = "layerbraid.training";
+    public static final String MODEL = "model.safetensors";
+    public static final String SUMMARY = "summary.json";
+    public static final String SETTINGS_KEY = "layerbraid.training";
     private static final String PROGRESS_KEY = "layerbraid.progress";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final TrainSettings settings;
     /** Where adaptive control writes its decisions, one line each. */
-    static final String ADAPTIVE_LOG = "adaptive.log";
+    public static final String ADAPTIVE_LOG = "adaptive.log";
 
     private final Path out;
-    private final Console console;
+    private final TrainingListener listener;
     private final Kernels kernels = Kernels.defaults();
 
-    private TrainingRun(TrainSettings settings, Path out, Console console) {
+    private TrainingRun(TrainSettings settings, Path out, TrainingListener listener) {
         this.settings = settings;
         this.out = out;
-        this.console = console;
+        this.listener = listener;
+    }
+
+    /** Thrown through the trainer when the listener asks to stop; the run then ends normally. */
+    private static final class Stop extends RuntimeException {
+        Stop() {
+            super(null, null, false, false);
+        }
     }
 
     /** The settings stored in a checkpoint, to continue its run. */
@@ -83,8 +88,11 @@ public final class TrainingRun {
         return TrainSettings.fromJson(json);
     }
 
-    /** Trains; returns the last history row. {@code resume} is a checkpoint to continue from, or null. */
-    public static HistoryRow execute(TrainSettings settings, Path out, Path resume, PrintStream stdout)
+    /**
+     * Trains into the run folder {@code out}; returns the last history row. {@code resume} is a checkpoint to
+     * continue from, or null.
+     */
+    public static HistoryRow execute(TrainSettings settings, Path out, Path resume, TrainingListener listener)
             throws IOException {
         TrainSettings run = settings;
         if (resume == null && settings.nestedLevels() > 0) {
@@ -93,16 +101,16 @@ public final class TrainingRun {
             for (int k = settings.nestedLevels(); k >= 1; k--) {
                 int layers = settings.layers() >> k;
                 Path stage = out.resolve("nested-" + layers);
-                stdout.println("Nested iteration, stage " + (settings.nestedLevels() - k + 1) + " of "
+                listener.note("Nested iteration, stage " + (settings.nestedLevels() - k + 1) + " of "
                         + (settings.nestedLevels() + 1) + ": " + layers + " layers, into " + stage);
                 new TrainingRun(settings.nestedStage(layers, settings.nestedIterations(), start), stage,
-                        new Console(stdout)).run(null);
+                        listener).run(null);
                 start = stage.resolve(MODEL);
             }
-            stdout.println("Nested iteration, last stage: " + settings.layers() + " layers");
+            listener.note("Nested iteration, last stage: " + settings.layers() + " layers");
             run = settings.startingFrom(start);
         }
-        return new TrainingRun(run, out, new Console(stdout)).run(resume);
+        return new TrainingRun(run, out, listener).run(resume);
     }
 
     private HistoryRow run(Path resume) throws IOException {
@@ -132,7 +140,8 @@ public final class TrainingRun {
             } else {
                 ModelFile.load(checkpoint, model);
             }
-            console.start(settings, config, model.layout().size(), train.size(), validation.size(), kernels);
+            listener.started(new TrainingListener.Start(settings, config, model.layout().size(), train.size(),
+                    validation.size(), kernels.name()));
             Batch validationBatch = validation.size() == 0 ? null
                     : new Batch(validation.toMatrix(data, config.precision()), validation.labels());
             try (HistoryLog history = new HistoryLog(out, earlier);
@@ -198,6 +207,8 @@ public final class TrainingRun {
                         checkpoint(model, t.iteration(), row.seconds(), state);
                     }
                 });
+            } catch (Stop e) {
+                // the listener asked to stop: end as if the iterations were done
             } catch (DivergedException e) {
                 throw diverged(e);
             } catch (SolveDivergedException e) {
@@ -249,6 +260,8 @@ public final class TrainingRun {
                         });
                     }
                 });
+            } catch (Stop e) {
+                // the listener asked to stop: end as if the epochs were done
             } catch (DivergedException e) {
                 throw diverged(e);
             } catch (SolveDivergedException e) {
@@ -284,7 +297,7 @@ public final class TrainingRun {
         Path log = out.resolve(ADAPTIVE_LOG);
         return new AdaptiveEvaluator(kernels, mgrit, new SerialEvaluator(kernels, config, batch, settings.threads()),
                 model.newVector(arena), lp.adaptive(), line -> {
-                    console.note("adaptive: " + line);
+                    listener.note("adaptive: " + line);
                     try {
                         Files.writeString(log, line + System.lineSeparator(), StandardCharsets.UTF_8,
                                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
@@ -296,7 +309,9 @@ public final class TrainingRun {
 
     private void logged(HistoryRow row, HistoryLog history) {
         history.append(row);
-        console.row(row, settings.iterations());
+        if (!listener.iteration(row)) {
+            throw new Stop();
+        }
     }
 
     private RuntimeException diverged(DivergedException e) {
@@ -331,8 +346,7 @@ public final class TrainingRun {
         metadata.put(SETTINGS_KEY, settings.toJson());
         ModelFile.write(model, out.resolve(MODEL), metadata);
         AtomicFiles.writeString(out.resolve(SUMMARY), summary(model, rows, status));
-        RunCharts.write(out, rows, model, split);
-        console.done(out, rows);
+        listener.finished(out, rows, model, split);
     }
 
     private String summary(ResNet model, List<HistoryRow> rows, String status) throws IOException {
@@ -389,76 +403,6 @@ public final class TrainingRun {
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException(file + ": the checkpoint's progress record is missing or corrupt");
             }
-        }
-    }
-
-    /** Console output: a header, one line per iteration, a closing line. */
-    static final class Console {
-        private final PrintStream out;
-        /** A progress bar below the rows, redrawn in place: only when a person watches a terminal. */
-        private final boolean terminal;
-        private boolean barShown;
-        /** Whether rows show the MGRIT residuals (layer-parallel runs). */
-        private boolean residuals;
-
-        Console(PrintStream out) {
-            this.out = out;
-            java.io.Console c = System.console();
-            this.terminal = out == System.out && c != null && c.isTerminal();
-        }
-
-        void start(TrainSettings s, NetworkConfig c, int parameters, int trainSize, int validationSize,
-                Kernels kernels) {
-            out.printf(Locale.ROOT, "Training %s: %d residual layers, width %d, %s, %s, %d parameters; %d training and "
-                    + "%d validation examples; %s, %s kernels%n", s.example(), c.layers(), c.width(),
-                    c.activation().label(), c.precision().label(), parameters, trainSize, validationSize, s.optimizer(),
-                    kernels.name());
-            if (s.layerParallel().layerParallel()) {
-                out.println("Layer-parallel: " + s.layerParallel().describe(s.threads())
-                        + " (results are the same on any number of workers).");
-            } else if (s.threads() > 1) {
-                out.println("Data-parallel over the batch on " + s.threads() + " threads (results are the same as on one).");
-            }
-            residuals = s.layerParallel().layerParallel();
-            out.println(" iter     objective          loss        ‖grad‖      step  ls   train%    val%     time"
-                    + (residuals ? "        ‖r‖    ‖r_adj‖" : ""));
-        }
-
-        /** A line between the rows (clears the progress bar first). */
-        void note(String line) {
-            if (barShown) {
-                out.print("\r\033[2K");
-                barShown = false;
-            }
-            out.println(line);
-        }
-
-        void row(HistoryRow r, int total) {
-            if (barShown) {
-                out.print("\r\033[2K");
-            }
-            out.printf(Locale.ROOT, "%5d  %12.6e  %12.6e  %10.4e  %8.2e  %2d  %6.2f  %6.2f  %7.2fs", r.iteration(),
-                    r.objective(), r.loss(), r.gradientNorm(), r.step(), r.lineSearchIterations(), r.trainAccuracy(),
-                    r.validationAccuracy(), r.seconds());
-            out.println(residuals
-                    ? String.format(Locale.ROOT, "  %9.2e  %9.2e", r.stateResidual(), r.adjointResidual()) : "");
-            if (terminal && total > 0) {
-                int done = Math.min(r.iteration() + 1, total);
-                int filled = 40 * done / total;
-                double left = r.seconds() / done * (total - done);
-                out.printf(Locale.ROOT, "[%s%s] %d/%d, about %.0f s left", "#".repeat(filled), ".".repeat(40 - filled),
-                        done, total, left);
-                out.flush();
-                barShown = true;
-            }
-        }
-
-        void done(Path out, List<HistoryRow> rows) {
-            if (barShown) {
-                this.out.print("\r\033[2K");
-            }
-            this.out.println("Wrote " + out + ": history.csv, history.jsonl, summary.json, model.safetensors, "
-                    + "checkpoint.safetensors and the charts");
         }
     }
 }

@@ -1,4 +1,4 @@
-package org.layerbraid.tools.report;
+package org.layerbraid.mgrit.training;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package org.layerbraid.tools.run;
+package org.layerbraid.mgrit.training;
 
 import java.io.IOException;
 import org.layerbraid.mgrit.data.Csv;

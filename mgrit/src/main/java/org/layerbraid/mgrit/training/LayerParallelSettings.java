@@ -1,4 +1,4 @@
-package org.layerbraid.tools.run;
+package org.layerbraid.mgrit.training;
 
 import java.util.Locale;
 import org.layerbraid.mgrit.nn.AdaptiveEvaluator;
@@ -75,6 +75,28 @@ public record LayerParallelSettings(String method, int maxLevels, int minCoarse,
         return new LayerParallelSettings("serial", 10, 2, 4, 4, 0, 1, 2, 2, 1e-10, 1e-6, false, false, null, 1);
     }
 
+    /**
+     * The one-shot method with the reference MGRIT settings (10 levels, c = 4, F on the layers, FCF coarser):
+     * {@code forward} and {@code adjoint} iterations per optimisation step, warm-restarted.
+     */
+    public static LayerParallelSettings oneShot(int forward, int adjoint) {
+        return new LayerParallelSettings("oneshot", 10, 2, 4, 4, 0, 1, forward, adjoint, 1e-10, 1e-10, false, false,
+                null, 1);
+    }
+
+    /** Forward and adjoint MGRIT solved to {@code tolerance} at every evaluation (at most 50 iterations each). */
+    public static LayerParallelSettings converged(double tolerance) {
+        return new LayerParallelSettings("parallel", 10, 2, 4, 4, 0, 1, 50, 50, tolerance, tolerance, false, false,
+                null, 1);
+    }
+
+    /** The same method under adaptive control (one-shot only). */
+    public LayerParallelSettings adaptive(AdaptiveEvaluator.Policy policy) {
+        return new LayerParallelSettings(method, maxLevels, minCoarse, cfactor0, cfactor, cfSweeps0, cfSweeps,
+                forwardIterations, adjointIterations, tolerance, adjointTolerance, fcycle, skipFirstDown, policy,
+                batchThreads);
+    }
+
     /** Whether the residual layers are solved by MGRIT. */
     public boolean layerParallel() {
         return !method.equals("serial");
@@ -120,7 +142,7 @@ public record LayerParallelSettings(String method, int maxLevels, int minCoarse,
     }
 
     /** One line for the console. */
-    String describe(int threads) {
+    public String describe(int threads) {
         if (!layerParallel()) {
             return "serial";
         }
