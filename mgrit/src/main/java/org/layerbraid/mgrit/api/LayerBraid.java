@@ -59,6 +59,11 @@ public final class LayerBraid implements AutoCloseable {
         return new MgritSolve.Builder(this, step.asPropagator());
     }
 
+    /** Starts describing a training run on this runtime's threads (see {@link Training}). */
+    public Training training() {
+        return new Training(this);
+    }
+
     /** Ends the worker threads. */
     @Override
     public void close() {

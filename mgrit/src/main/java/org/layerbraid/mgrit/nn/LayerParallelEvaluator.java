@@ -1,5 +1,6 @@
 package org.layerbraid.mgrit.nn;
 
+import org.layerbraid.mgrit.exec.WorkerPool;
 import org.layerbraid.mgrit.io.SafeTensors;
 import org.layerbraid.mgrit.solver.AdjointSolver;
 import org.layerbraid.mgrit.solver.ForwardSolver;
@@ -56,6 +57,22 @@ public final class LayerParallelEvaluator implements Evaluator {
      */
     public LayerParallelEvaluator(Kernels kernels, NetworkConfig config, Batch batch, MgritOptions forwardOptions,
             MgritOptions adjointOptions, int layerThreads, int batchThreads) {
+        this(kernels, config, batch, forwardOptions, adjointOptions, layerThreads, batchThreads, null);
+    }
+
+    /**
+     * An evaluator whose MGRIT solves run on a borrowed pool (not closed with it): its workers form
+     * {@code pool.workers() / batchThreads} layer blocks × {@code batchThreads} batch blocks.
+     *
+     * @throws IllegalArgumentException for bad options, sizes, or a batch split that does not divide the pool
+     */
+    public LayerParallelEvaluator(Kernels kernels, NetworkConfig config, Batch batch, MgritOptions forwardOptions,
+            MgritOptions adjointOptions, WorkerPool pool, int batchThreads) {
+        this(kernels, config, batch, forwardOptions, adjointOptions, 0, batchThreads, pool);
+    }
+
+    private LayerParallelEvaluator(Kernels kernels, NetworkConfig config, Batch batch, MgritOptions forwardOptions,
+            MgritOptions adjointOptions, int layerThreads, int batchThreads, WorkerPool pool) {
         this.kernels = kernels;
         this.batch = batch.size();
         this.layers = config.layers();
@@ -66,10 +83,16 @@ public final class LayerParallelEvaluator implements Evaluator {
             this.u0 = arena.matrix(config.precision(), w, this.batch);
             this.lambdaN = arena.matrix(config.precision(), w, this.batch);
             this.propagator = ResNetPropagator.withThreadScratch(kernels, config, this.batch, arena);
-            f = new ForwardSolver(propagator, kernels, config.layers(), config.h(), config.precision(), w, this.batch,
-                    forwardOptions, layerThreads, batchThreads);
-            this.adjoint = new AdjointSolver(propagator, kernels, config.layers(), config.h(), config.precision(), w,
-                    this.batch, adjointOptions, layerThreads, batchThreads);
+            f = pool == null
+                    ? new ForwardSolver(propagator, kernels, config.layers(), config.h(), config.precision(), w,
+                            this.batch, forwardOptions, layerThreads, batchThreads)
+                    : new ForwardSolver(propagator, kernels, config.layers(), config.h(), config.precision(), w,
+                            this.batch, forwardOptions, pool, batchThreads);
+            this.adjoint = pool == null
+                    ? new AdjointSolver(propagator, kernels, config.layers(), config.h(), config.precision(), w,
+                            this.batch, adjointOptions, layerThreads, batchThreads)
+                    : new AdjointSolver(propagator, kernels, config.layers(), config.h(), config.precision(), w,
+                            this.batch, adjointOptions, pool, batchThreads);
             this.forward = f;
             this.opening = new OpeningLayer(kernels, config, batch.inputs(), u0, arena);
             this.classifier = new ClassifierLayer(kernels, config, batch.labels(), 0, forward.state(config.layers()),

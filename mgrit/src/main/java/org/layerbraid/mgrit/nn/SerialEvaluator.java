@@ -36,6 +36,8 @@ public final class SerialEvaluator implements Evaluator {
     private final Matrix[] lambdaMatrices;
     private final int batch;
     private final WorkerPool pool;
+    /** Whether {@link #close} ends the pool: false when it was borrowed. */
+    private final boolean ownsPool;
     /** The region body, made once; reads the arguments of the current evaluation from the two fields below. */
     private final Region body = this::runShare;
     private Parameters current;
@@ -102,6 +104,18 @@ public final class SerialEvaluator implements Evaluator {
 
     /** An evaluator sharing the batch's slices between {@code threads} threads (1 … 256). */
     public SerialEvaluator(Kernels kernels, NetworkConfig config, Batch batch, int threads) {
+        this(kernels, config, batch, threads, null);
+    }
+
+    /**
+     * An evaluator sharing the batch's slices between the workers of a borrowed pool (a runtime's or a training
+     * run's), which it does not close; the results are the same bits on any number of workers.
+     */
+    public SerialEvaluator(Kernels kernels, NetworkConfig config, Batch batch, WorkerPool pool) {
+        this(kernels, config, batch, pool.workers(), pool);
+    }
+
+    private SerialEvaluator(Kernels kernels, NetworkConfig config, Batch batch, int threads, WorkerPool borrowed) {
         if (threads < 1 || threads > 256) {
             throw new IllegalArgumentException("threads must be between 1 and 256, got " + threads);
         }
@@ -131,7 +145,8 @@ public final class SerialEvaluator implements Evaluator {
                 slices[s] = new Slice(s * SLICE, Math.min((s + 1) * SLICE, this.batch), batch, lambdaMatrices, g,
                         zScratch, layout);
             }
-            this.pool = new WorkerPool(Math.min(threads, count));
+            this.pool = borrowed != null ? borrowed : new WorkerPool(Math.min(threads, count));
+            this.ownsPool = borrowed == null;
         } catch (RuntimeException | Error e) {
             arena.close();
             throw e;
@@ -197,7 +212,9 @@ public final class SerialEvaluator implements Evaluator {
 
     @Override
     public void close() {
-        pool.close();
+        if (ownsPool) {
+            pool.close();
+        }
         arena.close();
     }
 }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.layerbraid.mgrit.data.DataSet;
 import org.layerbraid.mgrit.data.Split;
+import org.layerbraid.mgrit.exec.WorkerPool;
 import org.layerbraid.mgrit.io.AtomicFiles;
 import org.layerbraid.mgrit.io.SafeTensors;
 import org.layerbraid.mgrit.nn.Batch;
@@ -63,11 +64,14 @@ public final class TrainingRun {
     private final Path out;
     private final TrainingListener listener;
     private final Kernels kernels = Kernels.defaults();
+    /** The run's one worker pool: every evaluator (training, validation, adaptive control) borrows it. */
+    private final WorkerPool pool;
 
-    private TrainingRun(TrainSettings settings, Path out, TrainingListener listener) {
+    private TrainingRun(TrainSettings settings, Path out, TrainingListener listener, WorkerPool pool) {
         this.settings = settings;
         this.out = out;
         this.listener = listener;
+        this.pool = pool;
     }
 
     /** Thrown through the trainer when the listener asks to stop; the run then ends normally. */
@@ -94,6 +98,21 @@ public final class TrainingRun {
      */
     public static HistoryRow execute(TrainSettings settings, Path out, Path resume, TrainingListener listener)
             throws IOException {
+        try (WorkerPool pool = new WorkerPool(settings.threads())) {
+            return execute(settings, out, resume, listener, pool);
+        }
+    }
+
+    /**
+     * {@link #execute(TrainSettings, Path, Path, TrainingListener)} on a borrowed pool of {@code settings.threads()}
+     * workers (a runtime's), which it leaves running.
+     */
+    public static HistoryRow execute(TrainSettings settings, Path out, Path resume, TrainingListener listener,
+            WorkerPool pool) throws IOException {
+        if (pool.workers() != settings.threads()) {
+            throw new IllegalArgumentException("the settings ask for " + settings.threads() + " threads, the pool has "
+                    + pool.workers() + " workers");
+        }
         TrainSettings run = settings;
         if (resume == null && settings.nestedLevels() > 0) {
             // Nested iteration: each shallower stage is a run of its own, started from the one before.
@@ -104,13 +123,13 @@ public final class TrainingRun {
                 listener.note("Nested iteration, stage " + (settings.nestedLevels() - k + 1) + " of "
                         + (settings.nestedLevels() + 1) + ": " + layers + " layers, into " + stage);
                 new TrainingRun(settings.nestedStage(layers, settings.nestedIterations(), start), stage,
-                        listener).run(null);
+                        listener, pool).run(null);
                 start = stage.resolve(MODEL);
             }
             listener.note("Nested iteration, last stage: " + settings.layers() + " layers");
             run = settings.startingFrom(start);
         }
-        return new TrainingRun(run, out, listener).run(resume);
+        return new TrainingRun(run, out, listener, pool).run(resume);
     }
 
     private HistoryRow run(Path resume) throws IOException {
@@ -146,7 +165,7 @@ public final class TrainingRun {
                     : new Batch(validation.toMatrix(data, config.precision()), validation.labels());
             try (HistoryLog history = new HistoryLog(out, earlier);
                     SerialEvaluator validator = validationBatch == null ? null
-                            : new SerialEvaluator(kernels, config, validationBatch, settings.threads())) {
+                            : new SerialEvaluator(kernels, config, validationBatch, pool)) {
                 FullBatchTrainer.Validation accuracy = x -> {
                     if (validator == null) {
                         return Double.NaN;
@@ -287,15 +306,15 @@ public final class TrainingRun {
     private Evaluator evaluator(NetworkConfig config, Batch batch, ResNet model, TensorArena arena) {
         LayerParallelSettings lp = settings.layerParallel();
         if (!lp.layerParallel()) {
-            return new SerialEvaluator(kernels, config, batch, settings.threads());
+            return new SerialEvaluator(kernels, config, batch, pool);
         }
         LayerParallelEvaluator mgrit = new LayerParallelEvaluator(kernels, config, batch, lp.forwardOptions(),
-                lp.adjointOptions(), settings.threads() / lp.batchThreads(), lp.batchThreads());
+                lp.adjointOptions(), pool, lp.batchThreads());
         if (lp.adaptive() == null) {
             return mgrit;
         }
         Path log = out.resolve(ADAPTIVE_LOG);
-        return new AdaptiveEvaluator(kernels, mgrit, new SerialEvaluator(kernels, config, batch, settings.threads()),
+        return new AdaptiveEvaluator(kernels, mgrit, new SerialEvaluator(kernels, config, batch, pool),
                 model.newVector(arena), lp.adaptive(), line -> {
                     listener.note("adaptive: " + line);
                     try {
