@@ -93,6 +93,20 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     /**
+     * The worker index of the calling thread: t ≥ 1 on the pool's own threads, 0 on any other (the thread that runs
+     * regions is worker 0). Lets per-worker scratch be indexed without a {@code ThreadLocal}; allocation-free.
+     */
+    public int workerIndex() {
+        Thread me = Thread.currentThread();
+        for (int t = 1; t < workers; t++) {
+            if (threads[t] == me) {
+                return t;
+            }
+        }
+        return 0;
+    }
+
+    /**
      * Runs {@code body} for every worker index in [0, P), index 0 on the calling thread, and returns when all
      * have finished. Rethrows the failure of the lowest failing worker index, the others suppressed in it.
      *

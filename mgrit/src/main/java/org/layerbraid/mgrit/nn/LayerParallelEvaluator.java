@@ -82,7 +82,8 @@ public final class LayerParallelEvaluator implements Evaluator {
             int w = config.width();
             this.u0 = arena.matrix(config.precision(), w, this.batch);
             this.lambdaN = arena.matrix(config.precision(), w, this.batch);
-            this.propagator = ResNetPropagator.withThreadScratch(kernels, config, this.batch, arena);
+            this.propagator = pool == null ? ResNetPropagator.withThreadScratch(kernels, config, this.batch, arena)
+                    : ResNetPropagator.withWorkerScratch(kernels, config, this.batch, arena, pool);
             f = pool == null
                     ? new ForwardSolver(propagator, kernels, config.layers(), config.h(), config.precision(), w,
                             this.batch, forwardOptions, layerThreads, batchThreads)

@@ -1,5 +1,7 @@
 package org.layerbraid.mgrit.nn;
 
+import java.util.function.Supplier;
+import org.layerbraid.mgrit.exec.WorkerPool;
 import org.layerbraid.mgrit.solver.Propagator;
 import org.layerbraid.vecmath.Kernels;
 import org.layerbraid.vecmath.Matrix;
@@ -16,7 +18,7 @@ public final class ResNetPropagator implements Propagator {
     private final Kernels kernels;
     private final NetworkConfig config;
     /** {g, z} scratch for the calling thread. */
-    private final ThreadLocal<Matrix[]> scratch;
+    private final Supplier<Matrix[]> scratch;
     private Parameters params;
     private Parameters gradient;
 
@@ -25,10 +27,10 @@ public final class ResNetPropagator implements Propagator {
      * @param zScratch width × batch scratch for pre-activations recomputed when none were stored
      */
     public ResNetPropagator(Kernels kernels, NetworkConfig config, Matrix g, Matrix zScratch) {
-        this(kernels, config, ThreadLocal.withInitial(() -> new Matrix[] {g, zScratch}));
+        this(kernels, config, () -> new Matrix[] {g, zScratch});
     }
 
-    private ResNetPropagator(Kernels kernels, NetworkConfig config, ThreadLocal<Matrix[]> scratch) {
+    private ResNetPropagator(Kernels kernels, NetworkConfig config, Supplier<Matrix[]> scratch) {
         this.kernels = kernels;
         this.config = config;
         this.scratch = scratch;
@@ -41,8 +43,25 @@ public final class ResNetPropagator implements Propagator {
     public static ResNetPropagator withThreadScratch(Kernels kernels, NetworkConfig config, int batch,
             TensorArena arena) {
         int w = config.width();
-        return new ResNetPropagator(kernels, config, ThreadLocal.withInitial(() -> new Matrix[] {
-            arena.matrix(config.precision(), w, batch), arena.matrix(config.precision(), w, batch)}));
+        ThreadLocal<Matrix[]> perThread = ThreadLocal.withInitial(() -> new Matrix[] {
+            arena.matrix(config.precision(), w, batch), arena.matrix(config.precision(), w, batch)});
+        return new ResNetPropagator(kernels, config, perThread::get);
+    }
+
+    /**
+     * A propagator for the workers of {@code pool}: one scratch pair per worker, allocated from {@code arena} up
+     * front and chosen by {@link WorkerPool#workerIndex()}, so no thread-local memory outlives the run and calls from
+     * other threads cannot grow it. Calls may come from the pool's threads and the one thread that runs its regions.
+     */
+    public static ResNetPropagator withWorkerScratch(Kernels kernels, NetworkConfig config, int batch,
+            TensorArena arena, WorkerPool pool) {
+        int w = config.width();
+        Matrix[][] perWorker = new Matrix[pool.workers()][];
+        for (int t = 0; t < perWorker.length; t++) {
+            perWorker[t] = new Matrix[] {arena.matrix(config.precision(), w, batch),
+                arena.matrix(config.precision(), w, batch)};
+        }
+        return new ResNetPropagator(kernels, config, () -> perWorker[pool.workerIndex()]);
     }
 
     /** The parameters the steps use. */
