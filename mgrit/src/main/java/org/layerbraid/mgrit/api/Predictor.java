@@ -77,18 +77,14 @@ public final class Predictor implements AutoCloseable {
     public int probabilities(double[] x, double[] out) {
         checkOutput(out, 0, 1);
         load(x);
-        int k = forward();
-        softmax(out, 0);
-        return k;
+        return forwardWithProbabilities(out);
     }
 
     /** {@link #probabilities(double[], double[])} for float features. */
     public int probabilities(float[] x, double[] out) {
         checkOutput(out, 0, 1);
         load(x);
-        int k = forward();
-        softmax(out, 0);
-        return k;
+        return forwardWithProbabilities(out);
     }
 
     /** Writes the logits (the classifier's outputs before softmax) into {@code out[0..classes)}; returns the argmax. */
@@ -169,6 +165,12 @@ public final class Predictor implements AutoCloseable {
             MemorySegment.copy(probabilities, 0, out, ValueLayout.JAVA_DOUBLE, (long) e * classes * Double.BYTES,
                     classes);
         }
+    }
+
+    private int forwardWithProbabilities(double[] out) {
+        int k = forward();
+        softmax(out, 0);
+        return k;
     }
 
     /** Marks this predictor closed: later calls fail. It holds no native memory; closing is for clear ownership. */

@@ -219,20 +219,12 @@ public final class TrainingRun {
                 w.add(GRADIENT, trainer.currentGradient(), trainer.currentGradient().cols());
                 evaluator.save(w);
             };
-            try {
-                trainer.run(settings.iterations(), accuracy, (row, t) -> {
-                    logged(row, history);
-                    if (due(t.iteration())) {
-                        checkpoint(model, t.iteration(), row.seconds(), state);
-                    }
-                });
-            } catch (Stop e) {
-                // the listener asked to stop: end as if the iterations were done
-            } catch (DivergedException e) {
-                throw diverged(e);
-            } catch (SolveDivergedException e) {
-                throw diverged(new DivergedException(e.getMessage()));
-            }
+            untilDoneOrStopped(() -> trainer.run(settings.iterations(), accuracy, (row, t) -> {
+                logged(row, history);
+                if (due(t.iteration())) {
+                    checkpoint(model, t.iteration(), row.seconds(), state);
+                }
+            }));
             HistoryRow last = history.rows().isEmpty() ? null : history.rows().getLast();
             double seconds = last == null ? progress.seconds() : last.seconds();
             checkpoint(model, trainer.iteration(), seconds, state);
@@ -269,29 +261,37 @@ public final class TrainingRun {
                 trainer.restore(checkpoint, progress.seconds());
                 evaluator.restore(checkpoint);
             }
-            try {
-                trainer.run(settings.iterations(), accuracy, (row, t) -> {
-                    logged(row, history);
-                    if (due(t.epoch())) {
-                        checkpoint(model, t.epoch(), row.seconds(), w -> {
-                            t.save(w);
-                            evaluator.save(w);
-                        });
-                    }
-                });
-            } catch (Stop e) {
-                // the listener asked to stop: end as if the epochs were done
-            } catch (DivergedException e) {
-                throw diverged(e);
-            } catch (SolveDivergedException e) {
-                throw diverged(new DivergedException(e.getMessage()));
-            }
+            untilDoneOrStopped(() -> trainer.run(settings.iterations(), accuracy, (row, t) -> {
+                logged(row, history);
+                if (due(t.epoch())) {
+                    checkpoint(model, t.epoch(), row.seconds(), w -> {
+                        t.save(w);
+                        evaluator.save(w);
+                    });
+                }
+            }));
             HistoryRow last = history.rows().isEmpty() ? null : history.rows().getLast();
             checkpoint(model, trainer.epoch(), last == null ? progress.seconds() : last.seconds(), w -> {
                 trainer.save(w);
                 evaluator.save(w);
             });
             return last;
+        }
+    }
+
+    /**
+     * Runs a trainer; a listener's stop ends it as if its iterations were done, a divergence ends the run with one
+     * line naming the last good checkpoint.
+     */
+    private void untilDoneOrStopped(Runnable training) {
+        try {
+            training.run();
+        } catch (Stop e) {
+            // the listener asked to stop: the caller writes the final checkpoint as after the last iteration
+        } catch (DivergedException e) {
+            throw diverged(e);
+        } catch (SolveDivergedException e) {
+            throw diverged(new DivergedException(e.getMessage()));
         }
     }
 
