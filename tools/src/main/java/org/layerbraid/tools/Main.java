@@ -10,8 +10,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "layerbraid", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Layer-parallel training of deep residual networks with MGRIT.",
-        subcommands = {TrainCommand.class, PredictCommand.class, VerifyCommand.class, BenchCommand.class,
-            ModelCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, PredictCommand.class, ExportCommand.class, VerifyCommand.class,
+            BenchCommand.class, ModelCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
