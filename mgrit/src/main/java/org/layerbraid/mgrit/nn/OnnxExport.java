@@ -74,8 +74,8 @@ public final class OnnxExport {
                     + " features, the network takes " + config.features());
         }
         OnnxExport export = new OnnxExport(config);
-        export.metadata(CLASS_NAMES_KEY, classNames);
-        export.metadata(FEATURE_NAMES_KEY, featureNames);
+        export.metadata(CLASS_NAMES_KEY, classNames, config.classes());
+        export.metadata(FEATURE_NAMES_KEY, featureNames, config.features());
         export.build(model.parameters(), standardization);
         return export.graph;
     }
@@ -156,9 +156,13 @@ public final class OnnxExport {
         graph.constant("smoothrelu.eta/4", new double[] {eta / 4});
     }
 
-    private void metadata(String key, List<String> names) {
+    private void metadata(String key, List<String> names, int expected) {
         if (names.isEmpty()) {
             return;
+        }
+        if (names.size() != expected) {
+            throw new IllegalArgumentException(names.size() + " " + key.replace('_', ' ') + " for a network with "
+                    + expected);
         }
         try {
             graph.metadata(key, JSON.writeValueAsString(names));

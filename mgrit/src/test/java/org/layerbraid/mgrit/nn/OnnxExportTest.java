@@ -2,6 +2,7 @@ package org.layerbraid.mgrit.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.OnnxJavaType;
@@ -124,6 +125,20 @@ class OnnxExportTest {
             }
             // the standardisation came from the model file's metadata
             assertAgree(model, STANDARDIZATION, Files.readAllBytes(onnx), rawInputs(5, Precision.F32, 8));
+        }
+    }
+
+    @Test
+    void namesMustFitTheNetwork() {
+        NetworkConfig config = new NetworkConfig(3, 4, 5, 1, 1.0, Activation.RELU, NetworkConfig.Opening.ZERO_PAD, true,
+                0, 0, 0, Precision.F64);
+        try (ResNet model = new ResNet(config)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> OnnxExport.graph(model, STANDARDIZATION, List.of("yes", "no"), List.of()));
+            assertEquals("2 class names for a network with 4", e.getMessage());
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> OnnxExport.graph(model, Standardization.identity(2), CLASS_NAMES, List.of()));
+            assertEquals("the standardisation covers 2 features, the network takes 3", e.getMessage());
         }
     }
 
