@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.layerbraid.mgrit.api.Model;
 import org.layerbraid.mgrit.data.Standardization;
 import org.layerbraid.mgrit.io.OnnxModel;
 import org.layerbraid.vecmath.Activation;
@@ -170,6 +171,18 @@ class OnnxExportTest {
             }
         }
         assertTrue(worst <= tolerance, "largest difference " + worst + " for batch " + batch);
+        // The inference front door a service would use instead agrees with the export just as closely.
+        double[] predicted = new double[batch * config.classes()];
+        Model.of(model, standardization, List.of(), List.of()).predictor().probabilities(raw, batch, predicted);
+        double worstPredictor = 0;
+        for (int i = 0; i < batch; i++) {
+            for (int k = 0; k < config.classes(); k++) {
+                worstPredictor = Math.max(worstPredictor, Math.abs(predicted[i * config.classes() + k]
+                        - actual[i][k]));
+            }
+        }
+        assertTrue(worstPredictor <= tolerance, "Predictor vs ONNX Runtime: largest difference " + worstPredictor
+                + " for batch " + batch);
         return actual;
     }
 
