@@ -72,7 +72,9 @@ public final class TrainCommand implements Callable<Integer> {
     double gammaClass;
     @Option(names = "--precision", defaultValue = "fp64", description = "fp64 or fp32 (default ${DEFAULT-VALUE}).")
     String precision;
-    @Option(names = "--init", defaultValue = "reference", description = "reference (uniform [0,1) × scale) or normal (default ${DEFAULT-VALUE}).")
+    @Option(names = "--init", defaultValue = "reference", description = "reference (uniform [0,1) × scale) or normal "
+            + "(default ${DEFAULT-VALUE}; for --data CSV files normal × 1/√width unless --init or --init-scale is "
+            + "given: from the reference's near-zero weights a small network often stays at the majority class).")
     String init;
     @Option(names = "--init-scale", defaultValue = "1e-3", description = "Scale of the initial parameters (default ${DEFAULT-VALUE}).")
     double initScale;
@@ -282,7 +284,7 @@ public final class TrainCommand implements Callable<Integer> {
             case "channel" -> false;
             default -> throw new IllegalArgumentException("unknown --bias '" + bias + "': use scalar or channel");
         };
-        return TrainSettings.builder().example(ex).data(data).labelColumn(labelColumn)
+        TrainSettings s = TrainSettings.builder().example(ex).data(data).labelColumn(labelColumn)
                 .validationFraction(validationFraction).trainSize(trainSize).validationSize(validationSize)
                 .fashionMnistDir(fashionMnistDir).limit(limit).layers(layers).width(width).finalTime(finalTime)
                 .activation(Activation.parse(activation)).denseOpening(dense).scalarBias(scalarBias).gammaTik(gammaTik)
@@ -293,6 +295,8 @@ public final class TrainCommand implements Callable<Integer> {
                 .lsMaxIterations(lsMaxIterations).lsFactor(lsFactor).initialStep(initialStep).gtol(gtol).seed(seed)
                 .checkpointEvery(checkpointEvery).threads(totalThreads()).layerParallel(layerParallel())
                 .nestedLevels(nestedLevels).nestedIterations(nestedIterations).initFrom(initFrom).build();
+        boolean initialisationGiven = config != null || given("--init") || given("--init-scale");
+        return initialisationGiven ? s : s.withDataInitialisation();
     }
 
     private LayerParallelSettings layerParallel() {
