@@ -12,6 +12,7 @@ import org.layerbraid.mgrit.nn.AdaptiveEvaluator;
 import org.layerbraid.mgrit.nn.Initialization;
 import org.layerbraid.tools.run.ConfigFile;
 import org.layerbraid.tools.run.LayerParallelSettings;
+import org.layerbraid.tools.run.ResumeTarget;
 import org.layerbraid.tools.run.RunComparison;
 import org.layerbraid.tools.run.TrainSettings;
 import org.layerbraid.tools.run.TrainingRun;
@@ -181,6 +182,8 @@ public final class TrainCommand implements Callable<Integer> {
     Path config;
     @Option(names = "--resume", paramLabel = "CHECKPOINT", description = "Continue the run saved in this checkpoint; only --iterations, --checkpoint-every, --threads and --out may change.")
     Path resume;
+    @Option(names = "--force", description = "--resume: write into an --out that holds a different run (it is overwritten).")
+    boolean force;
 
     /** The reference code's other configuration keys: accepted and named as ignored. */
     private static final java.util.Set<String> REFERENCE_KEYS = java.util.Set.of("datafolder", "ftrain_ex",
@@ -214,6 +217,7 @@ public final class TrainCommand implements Callable<Integer> {
                     given("--checkpoint-every") ? checkpointEvery : saved.checkpointEvery(),
                     given("--threads") ? threads : saved.threads());
             folder = out != null ? out : resume.toAbsolutePath().getParent();
+            ResumeTarget.check(resume, saved, folder, force);
         } else {
             if (config != null) {
                 applyConfig(ConfigFile.read(config));

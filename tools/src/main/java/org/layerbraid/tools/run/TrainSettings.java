@@ -140,6 +140,23 @@ public record TrainSettings(String example, Path data, String labelColumn, doubl
         return optimizer.equals("sgd") || optimizer.equals("adam");
     }
 
+    /**
+     * Whether both describe the same run: equal but for what a resume may change (iterations, checkpoint interval,
+     * threads), which do not change its results.
+     */
+    public boolean sameRunAs(TrainSettings other) {
+        return resumable().toJson().equals(other.resumable().toJson());
+    }
+
+    private TrainSettings resumable() {
+        return new TrainSettings(example, data, labelColumn, validationFraction, trainSize, validationSize,
+                fashionMnistDir, limit, layers, width, finalTime, activation, denseOpening, scalarBias, gammaTik,
+                gammaDdt, gammaClass, precision, init, initOpening, initLayers, initClassifier, optimizer, 0, batch,
+                learningRate, momentum, lbfgsMemory, lsMaxIterations, lsFactor, initialStep, gtol, seed, 0,
+                layerParallel.batchThreads(),
+                layerParallel, nestedLevels, nestedIterations, initFrom);
+    }
+
     String toJson() {
         try {
             return JSON.writeValueAsString(this);

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.layerbraid.mgrit.data.DataSet;
+import org.layerbraid.mgrit.data.Peaks;
 import org.layerbraid.mgrit.data.Split;
 import org.layerbraid.mgrit.io.AtomicFiles;
 import org.layerbraid.mgrit.io.SafeTensors;
@@ -36,6 +37,7 @@ import org.layerbraid.mgrit.train.Lbfgs;
 import org.layerbraid.mgrit.train.LineSearch;
 import org.layerbraid.mgrit.train.MinibatchTrainer;
 import org.layerbraid.mgrit.train.NetworkObjective;
+import org.layerbraid.mgrit.train.RunFolder;
 import org.layerbraid.tools.report.Machine;
 import org.layerbraid.vecmath.Kernels;
 import org.layerbraid.vecmath.Matrix;
@@ -66,9 +68,9 @@ public final class TrainingRun {
     private final Console console;
     private final Kernels kernels = Kernels.defaults();
 
-    private TrainingRun(TrainSettings settings, Path out, Console console) {
+    private TrainingRun(TrainSettings settings, RunFolder folder, Console console) {
         this.settings = settings;
-        this.out = out;
+        this.out = folder.path();
         this.console = console;
     }
 
@@ -87,39 +89,49 @@ public final class TrainingRun {
     public static HistoryRow execute(TrainSettings settings, Path out, Path resume, PrintStream stdout)
             throws IOException {
         TrainSettings run = settings;
-        if (resume == null && settings.nestedLevels() > 0) {
-            // Nested iteration: each shallower stage is a run of its own, started from the one before.
-            Path start = settings.initFrom();
-            for (int k = settings.nestedLevels(); k >= 1; k--) {
-                int layers = settings.layers() >> k;
-                Path stage = out.resolve("nested-" + layers);
-                stdout.println("Nested iteration, stage " + (settings.nestedLevels() - k + 1) + " of "
-                        + (settings.nestedLevels() + 1) + ": " + layers + " layers, into " + stage);
-                new TrainingRun(settings.nestedStage(layers, settings.nestedIterations(), start), stage,
-                        new Console(stdout)).run(null);
-                start = stage.resolve(MODEL);
+        try (RunFolder folder = new RunFolder(out).claim()) {
+            if (resume == null && settings.nestedLevels() > 0) {
+                // Nested iteration: each shallower stage is a run of its own (and folder), started from the one
+                // before; the whole run's folder is held meanwhile.
+                Path start = settings.initFrom();
+                for (int k = settings.nestedLevels(); k >= 1; k--) {
+                    int layers = settings.layers() >> k;
+                    Path stage = out.resolve("nested-" + layers);
+                    stdout.println("Nested iteration, stage " + (settings.nestedLevels() - k + 1) + " of "
+                            + (settings.nestedLevels() + 1) + ": " + layers + " layers, into " + stage);
+                    try (RunFolder stageFolder = new RunFolder(stage).claim()) {
+                        new TrainingRun(settings.nestedStage(layers, settings.nestedIterations(), start), stageFolder,
+                                new Console(stdout)).run(null);
+                    }
+                    start = stage.resolve(MODEL);
+                }
+                stdout.println("Nested iteration, last stage: " + settings.layers() + " layers");
+                run = settings.startingFrom(start);
             }
-            stdout.println("Nested iteration, last stage: " + settings.layers() + " layers");
-            run = settings.startingFrom(start);
+            return new TrainingRun(run, folder, new Console(stdout)).run(resume);
         }
-        return new TrainingRun(run, out, new Console(stdout)).run(resume);
     }
 
+    /**
+     * Everything that can refuse the run (data, memory, checkpoint, starting weights, optimiser state) is checked
+     * before anything is written into the (claimed) folder; a refused run's folder is left as it was, or not left at
+     * all if the claim created it.
+     */
     private HistoryRow run(Path resume) throws IOException {
+        if (settings.example().equals("peaks")) {
+            RunMemory.check(settings, config(2, Peaks.CLASSES), settings.trainSize(), settings.validationSize(),
+                    resume != null);
+        }
         Split split = DataSources.load(settings);
         DataSet train = split.train();
         DataSet validation = split.validation();
-        NetworkConfig config = new NetworkConfig(train.features(), train.classes(), settings.width(),
-                settings.layers(), settings.finalTime(), settings.activation(),
-                settings.denseOpening() ? NetworkConfig.Opening.DENSE : NetworkConfig.Opening.ZERO_PAD,
-                settings.scalarBias(), settings.gammaTik(), settings.gammaDdt(), settings.gammaClass(),
-                settings.precision());
+        NetworkConfig config = config(train.features(), train.classes());
+        RunMemory.check(settings, config, train.size(), validation.size(), resume != null);
         SafeTensors checkpoint = resume == null ? null : readCheckpoint(resume);
-        Files.createDirectories(out);
+        Progress progress = checkpoint == null ? new Progress(0, 0)
+                : Progress.parse(checkpoint.metadata().get(PROGRESS_KEY), resume);
+        List<HistoryRow> earlier = checkpoint == null ? List.of() : earlierRows(resume, progress.iterations());
         try (TensorArena data = new TensorArena("data"); ResNet model = new ResNet(config)) {
-            Progress progress = checkpoint == null ? new Progress(0, 0)
-                    : Progress.parse(checkpoint.metadata().get(PROGRESS_KEY), resume);
-            List<HistoryRow> earlier = checkpoint == null ? List.of() : earlierRows(resume, progress.iterations());
             if (checkpoint == null && settings.initFrom() != null) {
                 try (ResNet start = ModelFile.read(settings.initFrom())) {
                     LayerInterpolation.interpolate(kernels, start.parameters(), model.parameters());
@@ -191,6 +203,7 @@ public final class TrainingRun {
                 w.add(GRADIENT, trainer.currentGradient(), trainer.currentGradient().cols());
                 evaluator.save(w);
             };
+            history.begin(); // the run's first write: nothing can refuse it any more
             try {
                 trainer.run(settings.iterations(), accuracy, (row, t) -> {
                     logged(row, history);
@@ -205,7 +218,9 @@ public final class TrainingRun {
             }
             HistoryRow last = history.rows().isEmpty() ? null : history.rows().getLast();
             double seconds = last == null ? progress.seconds() : last.seconds();
-            checkpoint(model, trainer.iteration(), seconds, state);
+            if (!unchanged(checkpoint, progress, trainer.iteration())) {
+                checkpoint(model, trainer.iteration(), seconds, state);
+            }
             return last;
         }
     }
@@ -239,6 +254,7 @@ public final class TrainingRun {
                 trainer.restore(checkpoint, progress.seconds());
                 evaluator.restore(checkpoint);
             }
+            history.begin(); // the run's first write: nothing can refuse it any more
             try {
                 trainer.run(settings.iterations(), accuracy, (row, t) -> {
                     logged(row, history);
@@ -255,12 +271,23 @@ public final class TrainingRun {
                 throw diverged(new DivergedException(e.getMessage()));
             }
             HistoryRow last = history.rows().isEmpty() ? null : history.rows().getLast();
-            checkpoint(model, trainer.epoch(), last == null ? progress.seconds() : last.seconds(), w -> {
-                trainer.save(w);
-                evaluator.save(w);
-            });
+            if (!unchanged(checkpoint, progress, trainer.epoch())) {
+                checkpoint(model, trainer.epoch(), last == null ? progress.seconds() : last.seconds(), w -> {
+                    trainer.save(w);
+                    evaluator.save(w);
+                });
+            }
             return last;
         }
+    }
+
+    /**
+     * Whether the run resumed from this folder's own checkpoint and did no iteration since: that checkpoint holds the
+     * state exactly, and is not replaced.
+     */
+    private boolean unchanged(SafeTensors checkpoint, Progress progress, int iterationsDone) {
+        return checkpoint != null && iterationsDone == progress.iterations()
+                && checkpoint.file().toAbsolutePath().normalize().equals(out.resolve(CHECKPOINT));
     }
 
     private boolean due(int iterationsDone) {
@@ -310,6 +337,14 @@ public final class TrainingRun {
         void save(SafeTensors.Writer w);
     }
 
+    private NetworkConfig config(int features, int classes) {
+        return new NetworkConfig(features, classes, settings.width(), settings.layers(), settings.finalTime(),
+                settings.activation(),
+                settings.denseOpening() ? NetworkConfig.Opening.DENSE : NetworkConfig.Opening.ZERO_PAD,
+                settings.scalarBias(), settings.gammaTik(), settings.gammaDdt(), settings.gammaClass(),
+                settings.precision());
+    }
+
     private void checkpoint(ResNet model, int iterations, double seconds, OptimizerState optimizer) {
         SafeTensors.Writer w = ModelFile.tensors(model);
         w.metadata(SETTINGS_KEY, settings.toJson());
@@ -331,7 +366,12 @@ public final class TrainingRun {
         metadata.put(SETTINGS_KEY, settings.toJson());
         ModelFile.write(model, out.resolve(MODEL), metadata);
         AtomicFiles.writeString(out.resolve(SUMMARY), summary(model, rows, status));
-        RunCharts.write(out, rows, model, split);
+        try {
+            RunCharts.write(out, rows, model, split);
+        } catch (IOException | RuntimeException e) {
+            // The model and its summary are written: a chart is not worth failing the run for.
+            console.note("warning: the charts in " + out + " could not all be written: " + e.getMessage());
+        }
         console.done(out, rows);
     }
 
@@ -371,24 +411,33 @@ public final class TrainingRun {
         return SafeTensors.read(file);
     }
 
-    /** The rows logged before the checkpoint, from the history next to it. */
+    /** The rows logged before the checkpoint, from the history next to it; says so when some are missing. */
     private List<HistoryRow> earlierRows(Path checkpoint, int iterations) throws IOException {
         Path csv = checkpoint.toAbsolutePath().getParent().resolve(HistoryLog.CSV);
-        if (!Files.exists(csv)) {
-            return List.of();
+        List<HistoryRow> rows = Files.exists(csv)
+                ? HistoryLog.read(csv).stream().filter(r -> r.iteration() < iterations).toList() : List.of();
+        if (rows.size() < iterations && !settings.minibatch()) {
+            console.note("warning: " + csv + " holds " + rows.size() + " of the " + iterations + " rows before the "
+                    + "checkpoint; the history continues without the missing ones");
         }
-        return HistoryLog.read(csv).stream().filter(r -> r.iteration() < iterations).toList();
+        return rows;
     }
 
     /** Iterations done and seconds spent, as stored in a checkpoint's metadata. */
     private record Progress(int iterations, double seconds) {
         static Progress parse(String text, Path file) {
+            Progress p;
             try {
                 String[] parts = text.split(" ");
-                return new Progress(Integer.parseInt(parts[0]), Double.parseDouble(parts[1]));
+                p = new Progress(Integer.parseInt(parts[0]), Double.parseDouble(parts[1]));
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException(file + ": the checkpoint's progress record is missing or corrupt");
             }
+            if (p.iterations() < 0 || !(p.seconds() >= 0) || Double.isInfinite(p.seconds())) {
+                throw new IllegalArgumentException(file + ": the checkpoint's progress record '" + text + "' is "
+                        + "corrupt (iterations and seconds must be finite and not negative)");
+            }
+            return p;
         }
     }
 
