@@ -51,20 +51,33 @@ public final class Main implements Runnable {
             }
             return 1;
         });
-        return cli.execute(rest.toArray(String[]::new));
+        try {
+            return cli.execute(rest.toArray(String[]::new));
+        } catch (OutOfMemoryError e) {
+            // The last resort: runs are estimated and refused before they allocate, but an estimate can fall short.
+            err.println("layerbraid: out of memory (" + describe(e) + "); this JVM can use "
+                    + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB of heap: ask for a smaller run or give the "
+                    + "JVM more (JAVA_OPTS=-Xmx…)");
+            if (showTrace) {
+                e.printStackTrace(err);
+            }
+            return 1;
+        }
     }
 
-    /** One line for an error: the message of the innermost cause that has one, or the type's name. */
+    /**
+     * One line for an error: the outermost message that says more than its cause's (a wrapper's message is often
+     * just the cause's type and message; the outer one names the file being written), or the type's name.
+     */
     static String describe(Throwable ex) {
-        String message = null;
-        Throwable named = ex;
-        for (Throwable t = ex; t != null; t = t.getCause()) {
-            if (t.getMessage() != null && !t.getMessage().isBlank()) {
-                message = t.getMessage();
-            }
-            named = t;
+        Throwable t = ex;
+        while (t.getCause() != null && t.getCause() != t
+                && (t.getMessage() == null || t.getMessage().isBlank() || t.getMessage().equals(t.getCause().toString()))) {
+            t = t.getCause();
         }
-        return message == null ? named.getClass().getSimpleName() : message.lines().findFirst().orElse("");
+        String message = t.getMessage();
+        return message == null || message.isBlank() ? t.getClass().getSimpleName()
+                : message.lines().findFirst().orElse("");
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -12,6 +12,7 @@ import org.layerbraid.mgrit.nn.AdaptiveEvaluator;
 import org.layerbraid.mgrit.nn.Initialization;
 import org.layerbraid.tools.run.ConfigFile;
 import org.layerbraid.mgrit.training.LayerParallelSettings;
+import org.layerbraid.mgrit.training.ResumeTarget;
 import org.layerbraid.tools.run.RunComparison;
 import org.layerbraid.mgrit.training.TrainSettings;
 import org.layerbraid.mgrit.training.TrainingRun;
@@ -184,6 +185,8 @@ public final class TrainCommand implements Callable<Integer> {
     Path config;
     @Option(names = "--resume", paramLabel = "CHECKPOINT", description = "Continue the run saved in this checkpoint; only --iterations, --checkpoint-every, --threads and --out may change.")
     Path resume;
+    @Option(names = "--force", description = "--resume: write into an --out that holds a different run (it is overwritten).")
+    boolean force;
 
     /** The reference code's other configuration keys: accepted and named as ignored. */
     private static final java.util.Set<String> REFERENCE_KEYS = java.util.Set.of("datafolder", "ftrain_ex",
@@ -217,6 +220,7 @@ public final class TrainCommand implements Callable<Integer> {
                     .checkpointEvery(given("--checkpoint-every") ? checkpointEvery : saved.checkpointEvery())
                     .threads(given("--threads") ? threads : saved.threads()).build();
             folder = out != null ? out : resume.toAbsolutePath().getParent();
+            ResumeTarget.check(resume, saved, folder, force);
         } else {
             if (config != null) {
                 applyConfig(ConfigFile.read(config));

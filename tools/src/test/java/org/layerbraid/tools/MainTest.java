@@ -42,5 +42,9 @@ class MainTest {
     void errorsAreDescribedByTheirFirstMeaningfulMessage() {
         assertEquals("disk full", Main.describe(new RuntimeException(new java.io.IOException("disk full"))));
         assertEquals("NullPointerException", Main.describe(new NullPointerException()));
+        // A wrapper that names the file wins over the system's bare cause.
+        assertEquals("cannot write /runs/x/history.csv: No space left on device", Main.describe(
+                new java.io.UncheckedIOException("cannot write /runs/x/history.csv: No space left on device",
+                        new java.io.IOException("No space left on device"))));
     }
 }

@@ -2,6 +2,7 @@ package org.layerbraid.mgrit.data;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,21 +16,24 @@ import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
+import org.layerbraid.mgrit.io.Utf8;
 
 /**
- * Reader of a classification table in CSV: numeric feature columns and one label column, integer or string. Blank
- * lines and lines starting with {@code #} are skipped; cells may be double-quoted. Errors name the file, the 1-based
- * line and the 1-based column. The rows are split into training and validation parts by a seeded shuffle, and the
- * features standardised with the training part's statistics (see {@link CsvOptions}).
+ * Reader of a classification table in CSV (UTF-8): numeric feature columns and one label column, integer or string.
+ * Blank lines and lines starting with {@code #} are skipped; cells may be double-quoted. Errors name the file, the
+ * 1-based line and the 1-based column (or, for bytes that are not UTF-8, the byte offset). A header's names become
+ * the feature names; given a model's names ({@link CsvOptions#withFeatureNames}, {@link CsvOptions#withClassNames}),
+ * columns are matched by header name and labels by class name. The rows are split into training and validation
+ * parts by a seeded shuffle, and the features standardised with the training part's statistics.
  */
 public final class Csv {
     private Csv() {
     }
 
     /**
-     * Reads, labels, splits and standardises {@code file}. Integer labels become class ids in increasing order
-     * (0..k−1 map to themselves), string labels in order of first appearance; both keep their text as class names.
-     * Each part keeps the shuffled row order.
+     * Reads, labels, splits and standardises {@code file}. Without given class names, integer labels become class ids
+     * in increasing order (0..k−1 map to themselves), string labels in order of first appearance; both keep their
+     * text as class names. Each part keeps the shuffled row order.
      */
     public static Split read(Path file, CsvOptions options) throws IOException {
         double fraction = options.validationFraction();
@@ -40,7 +44,8 @@ public final class Csv {
             throw new IllegalArgumentException(file + ": no such file");
         }
         Table table = Table.parse(file, options);
-        Labels labels = Labels.of(table, file);
+        Labels labels = options.classNames().isEmpty() ? Labels.of(table, file) : Labels.named(table, file,
+                options.classNames());
         int n = table.labels.size();
         int nValidation = (int) Math.round(fraction * n);
         if (nValidation < 1 || nValidation > n - 1) {
@@ -58,9 +63,9 @@ public final class Csv {
                 : Standardization.identity(d);
         String name = file.getFileName().toString();
         DataSet train = new DataSet(name + " train", d, standardization.apply(trainX),
-                gather(labels.ids, trainRows), labels.names);
+                gather(labels.ids, trainRows), labels.names, table.featureNames);
         DataSet validation = new DataSet(name + " validation", d, standardization.apply(validationX),
-                gather(labels.ids, validationRows), labels.names);
+                gather(labels.ids, validationRows), labels.names, table.featureNames);
         return new Split(train, validation, standardization);
     }
 
@@ -101,18 +106,31 @@ public final class Csv {
                 + message);
     }
 
-    /** The parsed rows: features in file order (example-major) and the raw label cells. */
+    /** The parsed rows: features in the wanted order (example-major), the raw label cells and their lines. */
     private static final class Table {
         final int features;
         final List<String> labels = new ArrayList<>();
+        final List<Integer> labelLines = new ArrayList<>();
         final int labelColumn;
         final String labelColumnName;
+        /** Where each column's value goes among an example's features (−1: the label column). */
+        final int[] slot;
+        /** The feature names in the wanted order, or empty without a header. */
+        final List<String> featureNames;
+        /** A detected header that holds numbers among its names, so may be data or metadata; or null. */
+        final String suspectHeader;
+        final int headerLine;
         double[] values = new double[1024];
 
-        private Table(int features, int labelColumn, String labelColumnName) {
-            this.features = features;
+        private Table(int labelColumn, String labelColumnName, int[] slot, List<String> featureNames,
+                String suspectHeader, int headerLine) {
+            this.features = slot.length - 1;
             this.labelColumn = labelColumn;
             this.labelColumnName = labelColumnName;
+            this.slot = slot;
+            this.featureNames = featureNames;
+            this.suspectHeader = suspectHeader;
+            this.headerLine = headerLine;
         }
 
         static Table parse(Path file, CsvOptions options) throws IOException {
@@ -129,19 +147,23 @@ public final class Csv {
                     if (stripped.isEmpty() || stripped.startsWith("#")) {
                         continue;
                     }
+                    if (line.indexOf('\0') >= 0) {
+                        throw error(file, lineNo, 0, "holds a NUL character: a binary file, not CSV text");
+                    }
                     List<String> cells = cells(line, options.delimiter(), file, lineNo);
                     if (table == null) {
                         int label = labelColumn(cells, options, file, lineNo);
                         boolean header = isHeader(cells, label, options);
                         names = header ? cells.toArray(String[]::new) : null;
-                        String labelName = "column " + (label + 1) + (header ? " ('" + cells.get(label) + "')" : "");
-                        table = new Table(cells.size() - 1, label, labelName);
+                        table = of(cells, label, header, options, file, lineNo, line);
                         if (header) {
                             continue;
                         }
                     }
                     table.add(cells, file, lineNo, names);
                 }
+            } catch (CharacterCodingException e) {
+                throw Utf8.error(file);
             }
             if (table == null) {
                 throw new IllegalArgumentException(file + ": empty file (no rows besides blank lines and comments)");
@@ -174,6 +196,49 @@ public final class Csv {
             return options.labelIndex() < 0 ? first.size() - 1 : options.labelIndex();
         }
 
+        /** The table's layout from its first row (a header or data), matching the wanted feature names if given. */
+        private static Table of(List<String> first, int label, boolean header, CsvOptions options, Path file,
+                int lineNo, String line) {
+            int k = first.size();
+            List<String> wanted = options.featureNames();
+            List<String> names = new ArrayList<>();
+            boolean numeric = false;
+            for (int c = 0; c < k; c++) {
+                if (c != label) {
+                    names.add(first.get(c));
+                    numeric |= number(first.get(c)).isPresent();
+                }
+            }
+            int[] slot = new int[k];
+            // Names that repeat cannot be matched: they are refused when a model's names must be, else not stored.
+            boolean distinct = true;
+            Map<String, Integer> seen = new HashMap<>();
+            for (int c = 0; c < k && header; c++) {
+                Integer before = seen.put(first.get(c), c);
+                if (before != null && !wanted.isEmpty()) {
+                    throw error(file, lineNo, c + 1, "the header names '" + first.get(c) + "' twice (columns "
+                            + (before + 1) + " and " + (c + 1) + "), so the columns cannot be matched by name");
+                }
+                distinct &= before == null;
+            }
+            if (header && !wanted.isEmpty()) {
+                List<String> missing = wanted.stream().filter(n -> !names.contains(n)).toList();
+                List<String> extra = names.stream().filter(n -> !wanted.contains(n)).toList();
+                if (!missing.isEmpty() || !extra.isEmpty()) {
+                    throw error(file, lineNo, 0, "the feature columns do not match the model's " + wanted
+                            + (missing.isEmpty() ? "" : ": missing " + missing)
+                            + (extra.isEmpty() ? "" : (missing.isEmpty() ? ": " : "; ") + "not in the model " + extra));
+                }
+            }
+            for (int c = 0, f = 0; c < k; c++) {
+                slot[c] = c == label ? -1 : header && !wanted.isEmpty() ? wanted.indexOf(first.get(c)) : f++;
+            }
+            String labelName = "column " + (label + 1) + (header ? " ('" + first.get(label) + "')" : "");
+            List<String> featureNames = !header || !distinct ? List.of() : wanted.isEmpty() ? names : wanted;
+            boolean detected = header && options.header() == CsvOptions.Header.AUTO && options.labelName() == null;
+            return new Table(label, labelName, slot, featureNames, detected && numeric ? line.strip() : null, lineNo);
+        }
+
         private static boolean isHeader(List<String> first, int labelColumn, CsvOptions options) {
             return switch (options.header()) {
                 case PRESENT -> true;
@@ -195,6 +260,11 @@ public final class Csv {
         private void add(List<String> cells, Path file, int lineNo, String[] names) {
             int k = features + 1;
             if (cells.size() != k) {
+                if (suspectHeader != null && labels.isEmpty()) {
+                    throw error(file, headerLine, 0, "'" + suspectHeader + "' looks like data or metadata, not a "
+                            + "header of column names: it has numbers among its " + k + " cells, and line " + lineNo
+                            + " has " + cells.size());
+                }
                 throw error(file, lineNo, 0, "expected " + k + " cells, found " + cells.size());
             }
             int n = labels.size();
@@ -204,7 +274,6 @@ public final class Csv {
             if (values.length < (n + 1) * features) {
                 values = Arrays.copyOf(values, (int) Math.min(Integer.MAX_VALUE - 8, 2L * values.length + features));
             }
-            int f = 0;
             for (int c = 0; c < k; c++) {
                 String cell = cells.get(c);
                 if (c == labelColumn) {
@@ -225,9 +294,10 @@ public final class Csv {
                 if (!Double.isFinite(v)) {
                     throw error(file, lineNo, c + 1, "feature cell '" + cell + "'" + what + " is not a finite number");
                 }
-                values[n * features + f++] = v;
+                values[n * features + slot[c]] = v;
             }
             labels.add(cells.get(labelColumn));
+            labelLines.add(lineNo);
         }
     }
 
@@ -260,6 +330,24 @@ public final class Csv {
                         + names.getFirst() + "': needs at least 2 classes");
             }
             return new Labels(ids, List.copyOf(names));
+        }
+
+        /** Labels mapped by name to given classes; a label outside them is refused, naming file, line and label. */
+        static Labels named(Table table, Path file, List<String> classes) {
+            Map<String, Integer> id = new HashMap<>();
+            for (int i = 0; i < classes.size(); i++) {
+                id.put(classes.get(i), i);
+            }
+            int[] ids = new int[table.labels.size()];
+            for (int i = 0; i < ids.length; i++) {
+                Integer known = id.get(table.labels.get(i));
+                if (known == null) {
+                    throw error(file, table.labelLines.get(i), table.labelColumn + 1, "label '" + table.labels.get(i)
+                            + "' is not one of the model's classes " + classes);
+                }
+                ids[i] = known;
+            }
+            return new Labels(ids, classes);
         }
     }
 

@@ -7,8 +7,10 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * Reader of the IDX format of MNIST and Fashion-MNIST: big-endian, an images file of n × rows × cols unsigned bytes
@@ -45,7 +47,9 @@ public final class Idx {
             int[] dims = in.header(IMAGES_MAGIC, 3, "images");
             int count = dims[0];
             int n = Math.min(count, limit);
-            if ((long) dims[1] * dims[2] * n > Integer.MAX_VALUE - 8) {
+            // Two steps: the product of three ints can overflow a long.
+            long size = (long) dims[1] * dims[2];
+            if (size > Integer.MAX_VALUE - 8 || size * n > Integer.MAX_VALUE - 8) {
                 throw new IllegalArgumentException(images + ": " + n + " images of " + dims[1] + "×" + dims[2]
                         + " pixels do not fit in one array");
             }
@@ -120,6 +124,9 @@ public final class Idx {
             } catch (EOFException e) {
                 in.close();
                 throw new IllegalArgumentException(file + " is truncated: its gzip header is incomplete");
+            } catch (ZipException e) {
+                in.close();
+                throw new IllegalArgumentException(file + ": corrupt gzip header: " + e.getMessage());
             } catch (IOException | RuntimeException e) {
                 in.close();
                 throw e;
@@ -153,14 +160,24 @@ public final class Idx {
             return dims;
         }
 
-        /** The next {@code length} bytes of a body of {@code bodyBytes}, the size the header promises. */
+        /**
+         * The next {@code length} bytes of a body of {@code bodyBytes}, the size the header promises. The array grows
+         * as the bytes arrive, so a header that promises gigabytes in a small file costs nothing before it is found out.
+         */
         byte[] body(int length, long bodyBytes) throws IOException {
             long expected = position + bodyBytes;
-            byte[] raw = new byte[length];
-            if (readFully(raw, 0, length) < length) {
-                throw truncated(Long.toString(expected));
+            byte[] raw = new byte[Math.min(length, 1 << 20)];
+            int got = 0;
+            while (true) {
+                got += readFully(raw, got, raw.length - got);
+                if (got < raw.length) {
+                    throw truncated(Long.toString(expected));
+                }
+                if (got == length) {
+                    return raw;
+                }
+                raw = Arrays.copyOf(raw, (int) Math.min(length, 2L * raw.length));
             }
-            return raw;
         }
 
         /** Reads {@code length} bytes into {@code out} from {@code offset}, or fewer if the content ends first. */
@@ -176,6 +193,9 @@ public final class Idx {
                 }
             } catch (EOFException e) {
                 // A cut gzip stream ends this way rather than with −1; got counts what came before.
+            } catch (ZipException e) {
+                throw new IllegalArgumentException(file + ": corrupt gzip data after " + (position + got)
+                        + " bytes: " + e.getMessage());
             }
             position += got;
             return got;

@@ -1,5 +1,6 @@
 package org.layerbraid.mgrit.nn;
 
+import java.util.Arrays;
 import org.layerbraid.mgrit.exec.WorkerPool;
 import org.layerbraid.mgrit.io.SafeTensors;
 import org.layerbraid.mgrit.solver.AdjointSolver;
@@ -39,6 +40,9 @@ public final class LayerParallelEvaluator implements Evaluator {
     private final int layers;
     private SolveStatistics lastForward;
     private SolveStatistics lastAdjoint;
+    /** Whether the forward states (and the adjoints) hold a solve's result, computed here or restored. */
+    private boolean warmStates;
+    private boolean warmAdjoints;
 
     /**
      * @param threads workers of each MGRIT solve (1 … 256), all sharing the layers
@@ -112,6 +116,7 @@ public final class LayerParallelEvaluator implements Evaluator {
         propagator.use(p);
         opening.forward(p);
         lastForward = forward.solve(u0);
+        warmStates = true;
         return classifier.forward(p, false, 1.0 / batch) / batch;
     }
 
@@ -125,6 +130,8 @@ public final class LayerParallelEvaluator implements Evaluator {
         kernels.fill(gradient.flat(), 0);
         classifier.backward(p, gradient, lambdaN);
         lastAdjoint = adjoint.solve(forward, lambdaN);
+        warmStates = true;
+        warmAdjoints = true;
         opening.backward(gradient, adjoint.adjoint(0));
         return loss;
     }
@@ -163,18 +170,19 @@ public final class LayerParallelEvaluator implements Evaluator {
 
     /**
      * Saves the MGRIT states the next solves start from (forward states u_0..u_N, adjoints λ_0..λ_N) and the
-     * iteration counts.
+     * iteration counts, whether solved here or restored from a checkpoint: a checkpoint written right after a resume
+     * holds as much as the one it resumed from.
      */
     @Override
     public void save(SafeTensors.Writer checkpoint) {
-        if (lastForward == null) {
+        if (!warmStates) {
             return;
         }
         checkpoint.add(ITERATIONS, new long[] {forward.maxIterations(), adjoint.maxIterations(),
-            lastAdjoint == null ? 0 : 1});
+            warmAdjoints ? 1 : 0});
         for (int n = 0; n <= layers; n++) {
             checkpoint.add(STATE + n, forward.state(n));
-            if (lastAdjoint != null) {
+            if (warmAdjoints) {
                 checkpoint.add(ADJOINT + n, adjoint.adjoint(n));
             }
         }
@@ -186,16 +194,23 @@ public final class LayerParallelEvaluator implements Evaluator {
             return;
         }
         long[] counts = checkpoint.longs(ITERATIONS);
+        if (counts.length != 3 || counts[0] < 1 || counts[1] < 1 || counts[0] > Integer.MAX_VALUE
+                || counts[1] > Integer.MAX_VALUE || (counts[2] != 0 && counts[2] != 1)) {
+            throw new IllegalArgumentException(checkpoint.file() + ": the checkpoint's MGRIT record "
+                    + Arrays.toString(counts) + " is corrupt");
+        }
         iterations((int) counts[0], (int) counts[1]);
         for (int n = 0; n <= layers; n++) {
             checkpoint.copyInto(STATE + n, forward.state(n));
         }
         forward.resumeWarm();
+        warmStates = true;
         if (counts[2] == 1) {
             for (int n = 0; n <= layers; n++) {
                 checkpoint.copyInto(ADJOINT + n, adjoint.adjoint(n));
             }
             adjoint.resumeWarm();
+            warmAdjoints = true;
         }
     }
 

@@ -73,8 +73,11 @@ public final class ModelFile {
             List<String> featureNames) {
         Map<String, String> m = new LinkedHashMap<>();
         try {
-            m.put(STANDARDIZATION_KEY, JSON.writeValueAsString(Map.of("means", standardization.means(),
-                    "stds", standardization.stds())));
+            // An ordered map: Map.of's order changes from one JVM to the next, and so would the file's bytes.
+            Map<String, double[]> transform = new LinkedHashMap<>();
+            transform.put("means", standardization.means());
+            transform.put("stds", standardization.stds());
+            m.put(STANDARDIZATION_KEY, JSON.writeValueAsString(transform));
             if (!classNames.isEmpty()) {
                 m.put(CLASS_NAMES_KEY, JSON.writeValueAsString(classNames));
             }

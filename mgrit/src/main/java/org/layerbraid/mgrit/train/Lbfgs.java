@@ -90,14 +90,22 @@ public final class Lbfgs {
     public void restore(SafeTensors file) {
         long[] state = file.longs("lbfgs.state");
         if (state.length != 3 || state[0] != s.length) {
-            throw new IllegalArgumentException("the checkpoint's L-BFGS memory holds " + (state.length > 0 ? state[0] : 0)
-                    + " pairs, this run uses " + s.length);
+            throw new IllegalArgumentException(file.file() + ": the checkpoint's L-BFGS memory holds "
+                    + (state.length > 0 ? state[0] : 0) + " pairs, this run uses " + s.length);
+        }
+        double[] savedRho = file.doubles("lbfgs.rho");
+        boolean ringValid = state[1] >= 0 && state[1] <= s.length && state[2] >= -1 && state[2] < s.length
+                && (state[1] == 0) == (state[2] == -1);
+        if (!ringValid || savedRho.length != rho.length) {
+            throw new IllegalArgumentException(file.file() + ": the checkpoint's L-BFGS state is corrupt (counters "
+                    + state[1] + ", " + state[2] + " and " + savedRho.length + " curvatures for " + s.length
+                    + " pairs)");
         }
         for (int i = 0; i < s.length; i++) {
             file.copyInto("lbfgs.s." + i, s[i]);
             file.copyInto("lbfgs.y." + i, y[i]);
         }
-        System.arraycopy(file.doubles("lbfgs.rho"), 0, rho, 0, rho.length);
+        System.arraycopy(savedRho, 0, rho, 0, rho.length);
         count = (int) state[1];
         newest = (int) state[2];
     }

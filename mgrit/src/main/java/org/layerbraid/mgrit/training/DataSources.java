@@ -1,6 +1,7 @@
 package org.layerbraid.mgrit.training;
 
 import java.io.IOException;
+import java.util.List;
 import org.layerbraid.mgrit.data.Csv;
 import org.layerbraid.mgrit.data.CsvOptions;
 import org.layerbraid.mgrit.data.DataSet;
@@ -24,12 +25,17 @@ public final class DataSources {
         };
     }
 
-    /** As {@link #load}, but CSV features standardised with a given transform (a model's) instead. */
-    public static Split load(TrainSettings s, Standardization standardization) throws IOException {
+    /**
+     * As {@link #load}, but for a model: CSV features standardised with its transform, labels mapped to its class
+     * names and columns to its feature names (either list empty: by position, as older model files need).
+     */
+    public static Split load(TrainSettings s, Standardization standardization, List<String> classNames,
+            List<String> featureNames) throws IOException {
         if (!s.example().equals("csv")) {
             return load(s);
         }
-        Split raw = Csv.read(s.data(), csvOptions(s).withStandardize(false));
+        Split raw = Csv.read(s.data(), csvOptions(s).withStandardize(false).withClassNames(classNames)
+                .withFeatureNames(featureNames));
         if (raw.train().features() != standardization.features()) {
             throw new IllegalArgumentException(s.data() + " has " + raw.train().features() + " feature columns, the "
                     + "model was trained on " + standardization.features());

@@ -2,56 +2,67 @@ package org.layerbraid.mgrit.training;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
+import org.layerbraid.mgrit.io.AtomicFiles;
 import org.layerbraid.mgrit.train.HistoryRow;
 
 /**
  * history.csv and history.jsonl, one row per iteration, flushed as written so a crash loses nothing that
  * was logged. Values are written in full precision (shortest round-trip form); a missing value (NaN) is
- * {@code NaN} in the CSV and {@code null} in the JSON lines.
+ * {@code NaN} in the CSV and {@code null} in the JSON lines. A resumed run's logs are rebuilt in new files
+ * (the rows before its checkpoint first) and renamed over the old ones, never truncated in place: a run
+ * killed while it rebuilds them leaves the old logs whole.
  */
 public final class HistoryLog implements AutoCloseable {
     public static final String CSV = "history.csv";
     public static final String JSONL = "history.jsonl";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final BufferedWriter csv;
-    private final BufferedWriter jsonl;
+    private final Path dir;
+    private final List<HistoryRow> earlier;
+    private Log csv;
+    private Log jsonl;
     private final List<HistoryRow> rows = new ArrayList<>();
 
-    /** Starts the logs in dir afresh, writing the {@code earlier} rows first (those before a resumed checkpoint). */
-    HistoryLog(Path dir, List<HistoryRow> earlier) throws IOException {
-        csv = Files.newBufferedWriter(dir.resolve(CSV), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
-        jsonl = Files.newBufferedWriter(dir.resolve(JSONL), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
-        csv.write(String.join(",", HistoryRow.COLUMNS));
-        csv.newLine();
-        for (HistoryRow row : earlier) {
-            append(row);
+    /** Logs for dir that will start with the {@code earlier} rows (those before a resumed checkpoint). */
+    HistoryLog(Path dir, List<HistoryRow> earlier) {
+        this.dir = dir;
+        this.earlier = earlier;
+    }
+
+    /** Writes the new logs with the earlier rows and puts them in place; nothing is written before this. */
+    void begin() throws IOException {
+        csv = Log.rebuild(dir.resolve(CSV), String.join(",", HistoryRow.COLUMNS) + "\n"
+                + earlier.stream().map(r -> csvLine(r) + "\n").collect(Collectors.joining()));
+        StringBuilder lines = new StringBuilder();
+        for (HistoryRow r : earlier) {
+            lines.append(JSON.writeValueAsString(json(r))).append('\n');
         }
+        jsonl = Log.rebuild(dir.resolve(JSONL), lines.toString());
+        rows.addAll(earlier);
     }
 
     void append(HistoryRow row) {
+        csv.append(csvLine(row) + "\n");
         try {
-            csv.write(csvLine(row));
-            csv.newLine();
-            csv.flush();
-            jsonl.write(JSON.writeValueAsString(json(row)));
-            jsonl.newLine();
-            jsonl.flush();
-            rows.add(row);
+            jsonl.append(JSON.writeValueAsString(json(row)) + "\n");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the history log: " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write " + jsonl.file + ": " + e.getMessage(), e);
         }
+        rows.add(row);
     }
 
     List<HistoryRow> rows() {
@@ -94,18 +105,28 @@ public final class HistoryLog implements AutoCloseable {
         }
     }
 
-    /** Reads the rows of a history.csv written by this class. */
+    /**
+     * Reads the rows of a history.csv written by this class. A last line without its line end is a row cut short
+     * by a crash and is left out.
+     */
     public static List<HistoryRow> read(Path csvFile) throws IOException {
-        List<String> lines = Files.readAllLines(csvFile, StandardCharsets.UTF_8);
+        String text = Files.readString(csvFile, StandardCharsets.UTF_8);
+        List<String> lines = text.lines().toList();
+        int complete = text.isEmpty() || text.endsWith("\n") ? lines.size() : lines.size() - 1;
         List<HistoryRow> out = new ArrayList<>();
-        for (int i = 1; i < lines.size(); i++) {
+        for (int i = 1; i < complete; i++) {
             String[] f = lines.get(i).split(",");
             if (f.length != HistoryRow.COLUMNS.length) {
                 throw new IllegalArgumentException(csvFile + " line " + (i + 1) + ": expected "
                         + HistoryRow.COLUMNS.length + " columns, found " + f.length);
             }
-            out.add(new HistoryRow(Integer.parseInt(f[0]), d(f[1]), d(f[2]), d(f[3]), d(f[4]), d(f[5]), d(f[6]),
-                    Integer.parseInt(f[7]), d(f[8]), d(f[9]), d(f[10])));
+            try {
+                out.add(new HistoryRow(Integer.parseInt(f[0]), d(f[1]), d(f[2]), d(f[3]), d(f[4]), d(f[5]), d(f[6]),
+                        Integer.parseInt(f[7]), d(f[8]), d(f[9]), d(f[10])));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(csvFile + " line " + (i + 1) + ": not a history row (" + e.getMessage()
+                        + ")");
+            }
         }
         return out;
     }
@@ -116,9 +137,67 @@ public final class HistoryLog implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        try (csv; jsonl) {
-            csv.flush();
-            jsonl.flush();
+        try {
+            if (csv != null) {
+                csv.close();
+            }
+        } finally {
+            if (jsonl != null) {
+                jsonl.close();
+            }
+        }
+    }
+
+    /** One log file, open for appending; every append reaches the operating system before it returns. */
+    private static final class Log implements AutoCloseable {
+        final Path file;
+        private final FileChannel channel;
+
+        private Log(Path file, FileChannel channel) {
+            this.file = file;
+            this.channel = channel;
+        }
+
+        /**
+         * Writes {@code start} to a new temporary file next to {@code target} (named as {@link AtomicFiles} names
+         * its own, so an interrupted rebuild is a leftover the next claim of the folder removes), syncs it and
+         * renames it over the target; the file stays open for appending.
+         */
+        static Log rebuild(Path target, String start) throws IOException {
+            Path temp = target.resolveSibling("." + target.getFileName() + ".tmp-"
+                    + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()));
+            FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            Log log = new Log(target, channel);
+            try {
+                log.append(start);
+                channel.force(true);
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                return log;
+            } catch (IOException e) {
+                log.close();
+                Files.deleteIfExists(temp);
+                throw new IOException("cannot write " + target + ": " + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                log.close();
+                Files.deleteIfExists(temp);
+                throw e;
+            }
+        }
+
+        void append(String text) {
+            try {
+                ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+                while (bytes.hasRemaining()) {
+                    channel.write(bytes);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
         }
     }
 }

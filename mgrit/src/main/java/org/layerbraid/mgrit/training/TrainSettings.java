@@ -142,6 +142,18 @@ public record TrainSettings(String example, Path data, String labelColumn, doubl
                 .build();
     }
 
+    /**
+     * Whether both describe the same run: equal but for what a resume may change (iterations, checkpoint interval,
+     * threads), which do not change its results.
+     */
+    public boolean sameRunAs(TrainSettings other) {
+        return resumable().toJson().equals(other.resumable().toJson());
+    }
+
+    private TrainSettings resumable() {
+        return toBuilder().iterations(0).checkpointEvery(0).threads(layerParallel.batchThreads()).build();
+    }
+
     /** Whether the optimiser works on minibatches. */
     boolean minibatch() {
         return optimizer.equals("sgd") || optimizer.equals("adam");

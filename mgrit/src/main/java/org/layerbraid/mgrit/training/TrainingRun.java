@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.layerbraid.mgrit.data.DataSet;
+import org.layerbraid.mgrit.data.Peaks;
 import org.layerbraid.mgrit.data.Split;
 import org.layerbraid.mgrit.exec.WorkerPool;
 import org.layerbraid.mgrit.io.AtomicFiles;
@@ -35,7 +36,7 @@ import org.layerbraid.mgrit.train.Lbfgs;
 import org.layerbraid.mgrit.train.LineSearch;
 import org.layerbraid.mgrit.train.MinibatchTrainer;
 import org.layerbraid.mgrit.train.NetworkObjective;
-import org.layerbraid.mgrit.training.Machine;
+import org.layerbraid.mgrit.train.RunFolder;
 import org.layerbraid.vecmath.Kernels;
 import org.layerbraid.vecmath.Matrix;
 import org.layerbraid.vecmath.TensorArena;
@@ -67,9 +68,9 @@ public final class TrainingRun {
     /** The run's one worker pool: every evaluator (training, validation, adaptive control) borrows it. */
     private final WorkerPool pool;
 
-    private TrainingRun(TrainSettings settings, Path out, TrainingListener listener, WorkerPool pool) {
+    private TrainingRun(TrainSettings settings, RunFolder folder, TrainingListener listener, WorkerPool pool) {
         this.settings = settings;
-        this.out = out;
+        this.out = folder.path();
         this.listener = listener;
         this.pool = pool;
     }
@@ -114,39 +115,49 @@ public final class TrainingRun {
                     + pool.workers() + " workers");
         }
         TrainSettings run = settings;
-        if (resume == null && settings.nestedLevels() > 0) {
-            // Nested iteration: each shallower stage is a run of its own, started from the one before.
-            Path start = settings.initFrom();
-            for (int k = settings.nestedLevels(); k >= 1; k--) {
-                int layers = settings.layers() >> k;
-                Path stage = out.resolve("nested-" + layers);
-                listener.note("Nested iteration, stage " + (settings.nestedLevels() - k + 1) + " of "
-                        + (settings.nestedLevels() + 1) + ": " + layers + " layers, into " + stage);
-                new TrainingRun(settings.nestedStage(layers, settings.nestedIterations(), start), stage,
-                        listener, pool).run(null);
-                start = stage.resolve(MODEL);
+        try (RunFolder folder = new RunFolder(out).claim()) {
+            if (resume == null && settings.nestedLevels() > 0) {
+                // Nested iteration: each shallower stage is a run of its own (and folder), started from the one
+                // before; the whole run's folder is held meanwhile.
+                Path start = settings.initFrom();
+                for (int k = settings.nestedLevels(); k >= 1; k--) {
+                    int layers = settings.layers() >> k;
+                    Path stage = out.resolve("nested-" + layers);
+                    listener.note("Nested iteration, stage " + (settings.nestedLevels() - k + 1) + " of "
+                            + (settings.nestedLevels() + 1) + ": " + layers + " layers, into " + stage);
+                    try (RunFolder stageFolder = new RunFolder(stage).claim()) {
+                        new TrainingRun(settings.nestedStage(layers, settings.nestedIterations(), start), stageFolder,
+                                listener, pool).run(null);
+                    }
+                    start = stage.resolve(MODEL);
+                }
+                listener.note("Nested iteration, last stage: " + settings.layers() + " layers");
+                run = settings.startingFrom(start);
             }
-            listener.note("Nested iteration, last stage: " + settings.layers() + " layers");
-            run = settings.startingFrom(start);
+            return new TrainingRun(run, folder, listener, pool).run(resume);
         }
-        return new TrainingRun(run, out, listener, pool).run(resume);
     }
 
+    /**
+     * Everything that can refuse the run (data, memory, checkpoint, starting weights, optimiser state) is checked
+     * before anything is written into the (claimed) folder; a refused run's folder is left as it was, or not left at
+     * all if the claim created it.
+     */
     private HistoryRow run(Path resume) throws IOException {
+        if (settings.example().equals("peaks")) {
+            RunMemory.check(settings, config(2, Peaks.CLASSES), settings.trainSize(), settings.validationSize(),
+                    resume != null);
+        }
         Split split = DataSources.load(settings);
         DataSet train = split.train();
         DataSet validation = split.validation();
-        NetworkConfig config = new NetworkConfig(train.features(), train.classes(), settings.width(),
-                settings.layers(), settings.finalTime(), settings.activation(),
-                settings.denseOpening() ? NetworkConfig.Opening.DENSE : NetworkConfig.Opening.ZERO_PAD,
-                settings.scalarBias(), settings.gammaTik(), settings.gammaDdt(), settings.gammaClass(),
-                settings.precision());
+        NetworkConfig config = config(train.features(), train.classes());
+        RunMemory.check(settings, config, train.size(), validation.size(), resume != null);
         SafeTensors checkpoint = resume == null ? null : readCheckpoint(resume);
-        Files.createDirectories(out);
+        Progress progress = checkpoint == null ? new Progress(0, 0)
+                : Progress.parse(checkpoint.metadata().get(PROGRESS_KEY), resume);
+        List<HistoryRow> earlier = checkpoint == null ? List.of() : earlierRows(resume, progress.iterations());
         try (TensorArena data = new TensorArena("data"); ResNet model = new ResNet(config)) {
-            Progress progress = checkpoint == null ? new Progress(0, 0)
-                    : Progress.parse(checkpoint.metadata().get(PROGRESS_KEY), resume);
-            List<HistoryRow> earlier = checkpoint == null ? List.of() : earlierRows(resume, progress.iterations());
             if (checkpoint == null && settings.initFrom() != null) {
                 try (ResNet start = ModelFile.read(settings.initFrom())) {
                     LayerInterpolation.interpolate(kernels, start.parameters(), model.parameters());
@@ -219,6 +230,7 @@ public final class TrainingRun {
                 w.add(GRADIENT, trainer.currentGradient(), trainer.currentGradient().cols());
                 evaluator.save(w);
             };
+            history.begin(); // the run's first write: nothing can refuse it any more
             untilDoneOrStopped(() -> trainer.run(settings.iterations(), accuracy, (row, t) -> {
                 logged(row, history);
                 if (due(t.iteration())) {
@@ -227,7 +239,9 @@ public final class TrainingRun {
             }));
             HistoryRow last = history.rows().isEmpty() ? null : history.rows().getLast();
             double seconds = last == null ? progress.seconds() : last.seconds();
-            checkpoint(model, trainer.iteration(), seconds, state);
+            if (!unchanged(checkpoint, progress, trainer.iteration())) {
+                checkpoint(model, trainer.iteration(), seconds, state);
+            }
             return last;
         }
     }
@@ -261,6 +275,7 @@ public final class TrainingRun {
                 trainer.restore(checkpoint, progress.seconds());
                 evaluator.restore(checkpoint);
             }
+            history.begin(); // the run's first write: nothing can refuse it any more
             untilDoneOrStopped(() -> trainer.run(settings.iterations(), accuracy, (row, t) -> {
                 logged(row, history);
                 if (due(t.epoch())) {
@@ -271,10 +286,12 @@ public final class TrainingRun {
                 }
             }));
             HistoryRow last = history.rows().isEmpty() ? null : history.rows().getLast();
-            checkpoint(model, trainer.epoch(), last == null ? progress.seconds() : last.seconds(), w -> {
-                trainer.save(w);
-                evaluator.save(w);
-            });
+            if (!unchanged(checkpoint, progress, trainer.epoch())) {
+                checkpoint(model, trainer.epoch(), last == null ? progress.seconds() : last.seconds(), w -> {
+                    trainer.save(w);
+                    evaluator.save(w);
+                });
+            }
             return last;
         }
     }
@@ -293,6 +310,15 @@ public final class TrainingRun {
         } catch (SolveDivergedException e) {
             throw diverged(new DivergedException(e.getMessage()));
         }
+    }
+
+    /**
+     * Whether the run resumed from this folder's own checkpoint and did no iteration since: that checkpoint holds the
+     * state exactly, and is not replaced.
+     */
+    private boolean unchanged(SafeTensors checkpoint, Progress progress, int iterationsDone) {
+        return checkpoint != null && iterationsDone == progress.iterations()
+                && checkpoint.file().toAbsolutePath().normalize().equals(out.resolve(CHECKPOINT));
     }
 
     private boolean due(int iterationsDone) {
@@ -342,6 +368,14 @@ public final class TrainingRun {
     /** State beyond the parameters that a checkpoint carries. */
     private interface OptimizerState {
         void save(SafeTensors.Writer w);
+    }
+
+    private NetworkConfig config(int features, int classes) {
+        return new NetworkConfig(features, classes, settings.width(), settings.layers(), settings.finalTime(),
+                settings.activation(),
+                settings.denseOpening() ? NetworkConfig.Opening.DENSE : NetworkConfig.Opening.ZERO_PAD,
+                settings.scalarBias(), settings.gammaTik(), settings.gammaDdt(), settings.gammaClass(),
+                settings.precision());
     }
 
     private void checkpoint(ResNet model, int iterations, double seconds, OptimizerState optimizer) {
@@ -404,24 +438,33 @@ public final class TrainingRun {
         return SafeTensors.read(file);
     }
 
-    /** The rows logged before the checkpoint, from the history next to it. */
+    /** The rows logged before the checkpoint, from the history next to it; says so when some are missing. */
     private List<HistoryRow> earlierRows(Path checkpoint, int iterations) throws IOException {
         Path csv = checkpoint.toAbsolutePath().getParent().resolve(HistoryLog.CSV);
-        if (!Files.exists(csv)) {
-            return List.of();
+        List<HistoryRow> rows = Files.exists(csv)
+                ? HistoryLog.read(csv).stream().filter(r -> r.iteration() < iterations).toList() : List.of();
+        if (rows.size() < iterations && !settings.minibatch()) {
+            listener.note("warning: " + csv + " holds " + rows.size() + " of the " + iterations + " rows before the "
+                    + "checkpoint; the history continues without the missing ones");
         }
-        return HistoryLog.read(csv).stream().filter(r -> r.iteration() < iterations).toList();
+        return rows;
     }
 
     /** Iterations done and seconds spent, as stored in a checkpoint's metadata. */
     private record Progress(int iterations, double seconds) {
         static Progress parse(String text, Path file) {
+            Progress p;
             try {
                 String[] parts = text.split(" ");
-                return new Progress(Integer.parseInt(parts[0]), Double.parseDouble(parts[1]));
+                p = new Progress(Integer.parseInt(parts[0]), Double.parseDouble(parts[1]));
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException(file + ": the checkpoint's progress record is missing or corrupt");
             }
+            if (p.iterations() < 0 || !(p.seconds() >= 0) || Double.isInfinite(p.seconds())) {
+                throw new IllegalArgumentException(file + ": the checkpoint's progress record '" + text + "' is "
+                        + "corrupt (iterations and seconds must be finite and not negative)");
+            }
+            return p;
         }
     }
 }

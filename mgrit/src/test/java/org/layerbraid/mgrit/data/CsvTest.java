@@ -268,4 +268,52 @@ class CsvTest {
         assertThrows(IllegalArgumentException.class, () -> CsvOptions.defaults().withDelimiter('|'));
         assertThrows(IllegalArgumentException.class, () -> CsvOptions.defaults().withLabelColumn(-2));
     }
+
+    @Test
+    void aHeaderNamesTheFeatures() throws IOException {
+        Split named = Csv.read(csv(rows(10, true, "a", "b")), RAW);
+        assertEquals(List.of("id", "ten"), named.train().featureNames());
+        assertEquals(List.of(), Csv.read(csv(rows(10, false, "a", "b")), RAW).train().featureNames());
+        assertEquals(List.of(), Csv.read(csv("x,x,label\n1,2,a\n3,4,b\n5,6,a\n7,8,b\n"), RAW).train().featureNames(),
+                "names that repeat are not stored");
+        fails("x,x,label\n1,2,a\n3,4,b\n", RAW.withFeatureNames(List.of("x", "y")), "line 1, column 2: the header "
+                + "names 'x' twice (columns 1 and 2)");
+    }
+
+    @Test
+    void givenNamesMatchColumnsByHeaderAndLabelsByClass() throws IOException {
+        CsvOptions model = RAW.withClassNames(List.of("b", "a")).withFeatureNames(List.of("ten", "id"));
+        Split split = Csv.read(csv(rows(10, true, "a", "b")), model);
+        assertEquals(List.of("ten", "id"), split.train().featureNames());
+        assertEquals(List.of("b", "a"), split.train().classNames());
+        for (DataSet part : List.of(split.train(), split.validation())) {
+            for (int i = 0; i < part.size(); i++) {
+                int id = (int) part.examples()[i * 2 + 1];
+                assertEquals(10.0 * id, part.examples()[i * 2], "columns swapped into the model's order");
+                assertEquals(id % 2 == 0 ? "a" : "b", part.classNames().get(part.labels()[i]));
+            }
+        }
+        fails(rows(10, true, "a", "b"), RAW.withFeatureNames(List.of("id", "eleven")),
+                "line 1: the feature columns do not match the model's [id, eleven]: missing [eleven]; not in the model "
+                        + "[ten]");
+        fails(rows(10, true, "a", "b", "c"), model, "line 4, column 3: label 'c' is not one of the model's classes "
+                + "[b, a]");
+    }
+
+    @Test
+    void bytesThatAreNotUtf8AreReportedWithTheirOffset() throws IOException {
+        Path file = dir.resolve("latin1.csv");
+        Files.write(file, "x,y,label\n1,2,a\n3,4,caf\u00e9\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Csv.read(file, RAW));
+        assertEquals(file + ": not UTF-8 text: byte 0xE9 at offset 23 (line 3) is not valid UTF-8, the encoding "
+                + "expected; a binary file, or text in another encoding such as Latin-1 (convert it with iconv -f "
+                + "latin1 -t utf-8)", e.getMessage());
+        fails("x,y,label\n1,2\u0000,a\n", RAW, "line 2: holds a NUL character: a binary file, not CSV text");
+    }
+
+    @Test
+    void aFirstLineOfDataOrMetadataIsReportedAsSuch() throws IOException {
+        fails("569,30,malignant,benign\n1,2,3,4,5,0\n", RAW, "line 1: '569,30,malignant,benign' looks like data or "
+                + "metadata, not a header of column names: it has numbers among its 4 cells, and line 2 has 6");
+    }
 }

@@ -4,9 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.layerbraid.mgrit.data.Peaks;
 import org.layerbraid.mgrit.data.Split;
+import org.layerbraid.mgrit.io.SafeTensors;
 import org.layerbraid.mgrit.solver.InitialGuess;
 import org.layerbraid.mgrit.solver.MgritOptions;
 import org.layerbraid.mgrit.train.FullBatchTrainer;
@@ -137,5 +142,33 @@ class LayerParallelEvaluatorTest {
     private static double[] values(HistoryRow r) {
         return new double[] {r.stateResidual(), r.adjointResidual(), r.objective(), r.loss(), r.gradientNorm(),
             r.step(), r.lineSearchIterations(), r.trainAccuracy()};
+    }
+
+    @Test
+    void aCheckpointWrittenRightAfterARestoreHoldsTheWarmStatesItWasGiven(@TempDir Path dir) throws IOException {
+        NetworkConfig config = config();
+        Split split = Peaks.generate(EXAMPLES, 10, 3);
+        try (TensorArena arena = new TensorArena("test"); ResNet model = new ResNet(config)) {
+            new Initialization(Initialization.Kind.NORMAL, 0.3, 0.3, 0.3).apply(model.parameters(), 5);
+            Batch batch = new Batch(split.train().toMatrix(arena, Precision.F64), split.train().labels());
+            Path first = dir.resolve("first.safetensors");
+            Path second = dir.resolve("second.safetensors");
+            try (LayerParallelEvaluator solved = new LayerParallelEvaluator(KERNELS, config, batch, oneShot(2),
+                    oneShot(2), 1)) {
+                solved.lossAndGradient(model.parameters(), model.newVector(arena));
+                SafeTensors.Writer w = SafeTensors.writer();
+                solved.save(w);
+                w.write(first);
+            }
+            try (LayerParallelEvaluator restored = new LayerParallelEvaluator(KERNELS, config, batch, oneShot(2),
+                    oneShot(2), 1)) {
+                restored.restore(SafeTensors.read(first));
+                SafeTensors.Writer w = SafeTensors.writer();
+                restored.save(w);
+                w.write(second);
+            }
+            assertArrayEquals(Files.readAllBytes(first), Files.readAllBytes(second),
+                    "saved again without a solve: the same states, bit for bit");
+        }
     }
 }

@@ -1,9 +1,11 @@
 package org.layerbraid.tools.run;
 
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import org.layerbraid.mgrit.io.Utf8;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +34,8 @@ public final class ConfigFile {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("configuration file " + file + " does not exist");
+        } catch (CharacterCodingException e) {
+            throw Utf8.error(file);
         }
         Map<String, Entry> entries = new LinkedHashMap<>();
         for (int i = 0; i < lines.size(); i++) {

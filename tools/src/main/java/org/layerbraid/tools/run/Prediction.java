@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import org.layerbraid.mgrit.data.DataSet;
 import org.layerbraid.mgrit.data.Split;
@@ -52,7 +53,14 @@ public final class Prediction {
             settings = settings.withData(data != null ? "csv" : example, data, labelColumn);
         }
         Standardization standardization = ModelFile.standardization(file, ModelFile.config(file, modelFile).features());
-        Split split = DataSources.load(settings, standardization);
+        List<String> classNames = ModelFile.classNames(file);
+        List<String> featureNames = ModelFile.featureNames(file);
+        if (settings.example().equals("csv") && classNames.isEmpty()) {
+            // Every model file written since names are stored has class names.
+            console.println("note: " + modelFile + " stores no class or feature names (written by an older version): "
+                    + "labels and columns are matched by position");
+        }
+        Split split = DataSources.load(settings, standardization, classNames, featureNames);
         try (ResNet model = new ResNet(ModelFile.config(file, modelFile)); TensorArena arena = new TensorArena("data")) {
             ModelFile.load(file, model);
             if (split.train().features() != model.config().features()) {

@@ -2,7 +2,6 @@ package org.layerbraid.tools.run;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -87,13 +86,13 @@ public final class TrainingConsole implements TrainingListener {
         return true;
     }
 
-    /** Draws the charts into the run folder, then the closing line. */
+    /** Draws the charts into the run folder (a chart that fails is a warning: the model is written), then the end. */
     @Override
     public void finished(Path folder, List<HistoryRow> rows, ResNet model, Split split) {
         try {
             RunCharts.write(folder, rows, model, split);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the charts into " + folder + ": " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            note("warning: the charts in " + folder + " could not all be written: " + e.getMessage());
         }
         if (barShown) {
             this.out.print("\r\033[2K");
