@@ -49,7 +49,8 @@ class ForwardSolverLifecycleTest {
 
     @Test
     void progressShowsARunningSolveAndWhatItDid() {
-        MgritOptions options = MgritOptions.builder().levels(3, 2).cfactor(2).fixedIterations(3).build();
+        MgritOptions options = MgritOptions.builder().levels(3, 2).cfactor(2).cfSweeps(0, 1).fixedIterations(3)
+                .build();
         List<Boolean> runningDuringSteps = new ArrayList<>();
         ForwardSolver[] holder = new ForwardSolver[1];
         PlainChain chain = PlainChain.nonlinear(N, 2, 3);
@@ -200,5 +201,91 @@ class ForwardSolverLifecycleTest {
     private static void assertBad(java.util.function.Supplier<?> make, String expected) {
         String message = assertThrows(IllegalArgumentException.class, make::get).getMessage();
         assertTrue(message.contains(expected), message);
+    }
+
+    @Test
+    void equalResidualNormsInARowAreNoGrowth() {
+        // This unstable-looking chain converges in a few iterations and then repeats the same rounding-level norm.
+        PlainChain chain = new PlainChain(N, 1, 2, false, -10, 0.5, 3);
+        MgritOptions options = MgritOptions.builder().levels(3, 2).cfactor(4, 2).tolerance(1e-300, 12).build();
+        ReferenceMgrit reference = new ReferenceMgrit(chain, N, 0.15, options);
+        reference.solve(chain.initialState(4));
+        List<Double> tail = reference.norms.subList(8, 13);
+        assertEquals(1, tail.stream().distinct().count(), "the reference repeats its last norm: " + reference.norms);
+        try (TensorArena arena = new TensorArena("test");
+                ForwardSolver solver = new ForwardSolver(chain, TestChain.KERNELS, N, 0.15, Precision.F64, 1, 2,
+                        options, 1)) {
+            Matrix u0 = arena.matrix(Precision.F64, 1, 2);
+            u0.copyFrom(chain.initialState(4));
+            SolveStatistics stats = solver.solve(u0);
+            assertEquals(12, stats.iterations());
+            assertFalse(stats.converged());
+        }
+    }
+
+    /** A norm exactly equal to the tolerance meets it (the tolerance is a norm the same solve produced). */
+    @Test
+    void aResidualNormEqualToTheToleranceHasConverged() {
+        PlainChain chain = PlainChain.nonlinear(N, 2, 3);
+        MgritOptions.Builder b = MgritOptions.builder().levels(3, 2).cfactor(2).cfSweeps(0, 1);
+        try (TensorArena arena = new TensorArena("test")) {
+            Matrix u0 = arena.matrix(Precision.F64, 2, 3);
+            u0.copyFrom(chain.initialState(2));
+            double[] norms;
+            try (ForwardSolver solver = solver(chain, 2, 3, b.tolerance(1e-300, 6).build(), 1, 1)) {
+                norms = solver.solve(u0).residualNorms();
+            }
+            try (ForwardSolver solver = solver(chain, 2, 3, b.tolerance(norms[3], 30).build(), 1, 1)) {
+                SolveStatistics stats = solver.solve(u0);
+                assertEquals(3, stats.iterations(), stats.toString());
+                assertTrue(stats.converged(), stats.toString());
+            }
+        }
+    }
+
+    @Test
+    void aNonFiniteFinalStateIsReportedWithTheIterationCount() {
+        // N = 9, c = 4: the last step (8 → 9) leaves the C-points finite and makes only the final state NaN.
+        PlainChain chain = PlainChain.nonlinear(9, 1, 1);
+        Propagator lastStepBroken = new Propagator() {
+            @Override
+            public void step(int n, double h, Matrix u, Matrix next, Matrix z, int c0, int c1) {
+                chain.step(n, h, u, next, z, c0, c1);
+                if (n == 8) {
+                    next.set(0, 0, Double.NaN);
+                }
+            }
+
+            @Override
+            public void adjointStep(int n, double h, Matrix u, Matrix z, Matrix lambda, Matrix lambdaPrev,
+                    boolean accumulateGradient, int c0, int c1) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        for (int iterations : new int[] {1, 2}) {
+            MgritOptions options = MgritOptions.builder().levels(2, 1).cfactor(4).fixedIterations(iterations).build();
+            try (TensorArena arena = new TensorArena("test");
+                    ForwardSolver solver = new ForwardSolver(lastStepBroken, TestChain.KERNELS, 9, 0.1, Precision.F64,
+                            1, 1, options, 1)) {
+                SolveDivergedException e = assertThrows(SolveDivergedException.class,
+                        () -> solver.solve(arena.matrix(Precision.F64, 1, 1)));
+                assertTrue(e.getMessage().endsWith("the final state is not finite after " + iterations
+                        + (iterations == 1 ? " iteration" : " iterations")), e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void fixedIterationsStopAtTheFirstIterationThatLeavesTheLastCPointNonFinite() {
+        // N = 8, c = 4: the last C-point is 8, not 8 / 4 / 4 = 0 (the initial state, always finite).
+        PlainChain chain = new PlainChain(8, 1, 1, false, Double.NaN, 0.1, 1);
+        MgritOptions options = MgritOptions.builder().levels(2, 1).cfactor(4).fixedIterations(5).build();
+        try (TensorArena arena = new TensorArena("test");
+                ForwardSolver solver = new ForwardSolver(chain, TestChain.KERNELS, 8, 0.1, Precision.F64, 1, 1,
+                        options, 1)) {
+            SolveDivergedException e = assertThrows(SolveDivergedException.class,
+                    () -> solver.solve(arena.matrix(Precision.F64, 1, 1)));
+            assertEquals(1, e.iteration(), e.getMessage());
+        }
     }
 }

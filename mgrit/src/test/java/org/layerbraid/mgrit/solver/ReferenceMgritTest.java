@@ -42,6 +42,8 @@ class ReferenceMgritTest {
                 case_("N not a multiple of c", 30, 3, 4, 1, base().cfactor(4, 2)),
                 case_("per-level coarsening 3, 2", 36, 2, 2, 1, base().cfactor(3, 2).cfSweeps(1, 0)),
                 case_("relative tolerance", 32, 3, 4, 1, base().tolerance(1e-14, 40).relativeTolerance(1e-3)),
+                case_("relative tolerance, skip first down", 32, 3, 4, 1,
+                        base().tolerance(1e-14, 40).relativeTolerance(1e-3).skipFirstDown(true)),
                 case_("iteration limit reached", 32, 3, 4, 1, base().tolerance(1e-14, 3)),
                 case_("width 1, batch 1", 32, 1, 1, 1, base()),
                 case_("width 1, batch 1, two workers", 32, 1, 1, 2, base().cycle(MgritOptions.Cycle.F)),

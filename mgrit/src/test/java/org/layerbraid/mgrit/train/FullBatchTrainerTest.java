@@ -118,11 +118,11 @@ class FullBatchTrainerTest {
 
     @Test
     void aMemoryGivingNoDescentRestartsFromSteepestDescent() throws IOException {
-        // A pair with negative ρ (s = e₁, y = −e₁) makes the two-loop recursion return +g: uphill.
+        // A crafted pair with negative ρ (s = e₁, y = −e₁, ρ = −½) makes the recursion return (g₁, 2g₂): uphill.
         Path file = folder.resolve("memory.safetensors");
         SafeTensors.writer().add("lbfgs.s.0", new double[] {1, 0}).add("lbfgs.y.0", new double[] {-1, 0})
                 .add("lbfgs.s.1", new double[] {0, 0}).add("lbfgs.y.1", new double[] {0, 0})
-                .add("lbfgs.rho", new double[] {-1, 0}).add("lbfgs.state", new long[] {2, 1, 0}).write(file);
+                .add("lbfgs.rho", new double[] {-0.5, 0}).add("lbfgs.state", new long[] {2, 1, 0}).write(file);
         try (TensorArena arena = new TensorArena("test")) {
             Lbfgs lbfgs = new Lbfgs(kernels, 2, Precision.F64, 2, arena);
             lbfgs.restore(SafeTensors.read(file));

@@ -118,6 +118,10 @@ class LbfgsTest {
             message = assertThrows(IllegalArgumentException.class, () -> other.restore(SafeTensors.read(broken)))
                     .getMessage();
             assertTrue(message.contains("holds 2 pairs"), message);
+            SafeTensors.writer().add("lbfgs.state", new long[0]).write(broken);
+            message = assertThrows(IllegalArgumentException.class, () -> other.restore(SafeTensors.read(broken)))
+                    .getMessage();
+            assertTrue(message.contains("holds 0 pairs"), message);
             Files.delete(broken);
         }
     }
