@@ -1,5 +1,6 @@
 package org.layerbraid.vecmath;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.layerbraid.vecmath.TestData.random;
@@ -214,5 +215,93 @@ class KernelMathTest {
     void expRangeReductionConstantsSplitLn2() {
         assertEquals(Math.log(2), FloatingPoint.LN2_HI_F64 + FloatingPoint.LN2_LO_F64, 0);
         assertEquals(Math.log(2), (double) FloatingPoint.LN2_HI_F32 + FloatingPoint.LN2_LO_F32, 1e-13);
+    }
+
+    @ParameterizedTest
+    @MethodSource("implementations")
+    void reluAndItsDerivativeAtAndAroundZero(Kernels kernels) {
+        for (Precision p : Precision.values()) {
+            double tiny = p == Precision.F64 ? Double.MIN_VALUE : Float.MIN_VALUE;
+            double eta = Activation.SMOOTH_RELU_ETA;
+            Matrix x = arena.matrix(p, 1, 7);
+            x.copyFrom(new double[] {-1, -tiny, 0, tiny, 1, -eta, eta});
+            Matrix y = arena.matrix(p, 1, 7);
+            kernels.activate(Activation.RELU, x, y);
+            assertArrayEquals(new double[] {0, 0, 0, tiny, 1, 0, x.get(0, 6)}, y.toArray(), 0, "relu " + p);
+            kernels.activationDerivative(Activation.RELU, x, y);
+            assertArrayEquals(new double[] {0, 0, 0, 1, 1, 0, 1}, y.toArray(), 0, "relu' " + p + ": 0 at exactly 0");
+            kernels.activationDerivative(Activation.SMOOTH_RELU, x, y);
+            assertEquals(0, y.get(0, 5), "smoothrelu'(−η) " + p);
+            assertEquals(1, y.get(0, 6), "smoothrelu'(η) " + p);
+            assertEquals(0.5, y.get(0, 2), "smoothrelu'(0) " + p);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("implementations")
+    void argmaxIsTheFirstLargestRowOfEachColumn(Kernels kernels) {
+        // Written out with get() and a plain loop, independently of both kernel implementations.
+        for (Precision p : Precision.values()) {
+            for (int classes : new int[] {1, 2, 5, 10}) {
+                for (int batch : new int[] {1, 3, 8, 17}) {
+                    Matrix logits = arena.matrix(p, classes, batch);
+                    java.util.SplittableRandom random = new java.util.SplittableRandom(classes * 100L + batch);
+                    for (int r = 0; r < classes; r++) {
+                        for (int c = 0; c < batch; c++) {
+                            // Few distinct values, so ties are common: the first of equal maxima wins.
+                            logits.set(r, c, random.nextInt(4) - 2);
+                        }
+                    }
+                    int[] expected = new int[batch + 2];
+                    expected[0] = -7;
+                    expected[batch + 1] = -7;
+                    for (int c = 0; c < batch; c++) {
+                        int best = 0;
+                        for (int r = 1; r < classes; r++) {
+                            if (logits.get(r, c) > logits.get(best, c)) {
+                                best = r;
+                            }
+                        }
+                        expected[c + 1] = best;
+                    }
+                    int[] out = new int[batch + 2];
+                    out[0] = -7;
+                    out[batch + 1] = -7;
+                    kernels.argmax(logits, out, 1);
+                    assertArrayEquals(expected, out, p + " classes=" + classes + " batch=" + batch);
+                    int[] part = new int[batch];
+                    java.util.Arrays.fill(part, -7);
+                    kernels.argmax(logits, part, 0, batch / 2, batch);
+                    for (int c = 0; c < batch; c++) {
+                        assertEquals(c < batch / 2 ? -7 : expected[c + 1], part[c], "column range, column " + c);
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("implementations")
+    void copyWritesEveryElementAndNothingElse(Kernels kernels) {
+        for (Precision p : Precision.values()) {
+            for (int n : new int[] {1, 3, 8, 13, 33}) {
+                Matrix x = arena.matrix(p, 2, n);
+                Matrix y = arena.matrix(p, 2, n);
+                double[] values = new double[2 * n];
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = i + 0.5;
+                }
+                x.copyFrom(values);
+                kernels.copy(x, y);
+                assertArrayEquals(values, y.toArray(), 0, p + " n=" + n);
+                Matrix z = arena.matrix(p, 2, n);
+                kernels.copy(x, z, n / 2, n);
+                for (int r = 0; r < 2; r++) {
+                    for (int c = 0; c < n; c++) {
+                        assertEquals(c < n / 2 ? 0 : values[r * n + c], z.get(r, c), "columns, (" + r + ", " + c + ")");
+                    }
+                }
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 package org.layerbraid.mgrit.solver;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * What one MGRIT solve did.
@@ -80,8 +81,7 @@ public record SolveStatistics(int iterations, double[] residualNorms, boolean co
 
     @Override
     public int hashCode() {
-        return 31 * (31 * Integer.hashCode(iterations) + Arrays.hashCode(residualNorms))
-                + Arrays.hashCode(pointsPerLevel) + Boolean.hashCode(converged);
+        return Objects.hash(iterations, converged, Arrays.hashCode(residualNorms), Arrays.hashCode(pointsPerLevel));
     }
 
     @Override

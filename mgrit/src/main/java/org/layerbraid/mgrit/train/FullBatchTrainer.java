@@ -101,7 +101,7 @@ public final class FullBatchTrainer implements AutoCloseable {
                 kernels.scale(-1, direction);
             }
             double slope = kernels.dot(gradient, direction);
-            if (!(slope < 0)) {
+            if (!(slope < 0) && lbfgs != null) {
                 // Not a descent direction (rounding in the memory): restart from steepest descent.
                 lbfgs.reset();
                 kernels.copy(gradient, direction);

@@ -75,4 +75,14 @@ class PartitionTest {
         var e = assertThrows(IllegalArgumentException.class, () -> Partition.alignedFrom(0, 2, 10, 0));
         assertEquals("bad partition: worker 0 of 2, n = 10, alignment 0", e.getMessage());
     }
+
+    @Test
+    void everyEntryPointChecksItsArguments() {
+        assertThrows(IllegalArgumentException.class, () -> Partition.from(2, 2, 10));
+        assertThrows(IllegalArgumentException.class, () -> Partition.to(-1, 2, 10));
+        assertThrows(IllegalArgumentException.class, () -> Partition.alignedFrom(0, 2, 10, 0));
+        assertThrows(IllegalArgumentException.class, () -> Partition.alignedTo(0, 2, 10, 0));
+        assertThrows(IllegalArgumentException.class, () -> Partition.alignedTo(2, 2, 10, 4));
+        assertThrows(IllegalArgumentException.class, () -> Partition.alignedTo(0, 0, 10, 4));
+    }
 }

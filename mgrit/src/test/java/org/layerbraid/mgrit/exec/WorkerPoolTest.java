@@ -282,4 +282,14 @@ class WorkerPoolTest {
         }
         return n;
     }
+
+    @Test
+    void closingLeavesTheCallerUninterrupted() {
+        for (IdlePolicy policy : IdlePolicy.values()) {
+            WorkerPool pool = new WorkerPool(3, policy);
+            pool.run((worker, workers) -> { });
+            pool.close();
+            assertTrue(!Thread.interrupted(), policy + ": close must not leave an interrupt behind");
+        }
+    }
 }

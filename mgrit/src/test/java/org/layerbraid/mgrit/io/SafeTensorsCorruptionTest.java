@@ -1,8 +1,10 @@
 package org.layerbraid.mgrit.io;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -143,5 +145,29 @@ class SafeTensorsCorruptionTest {
         assertEquals(DType.U8, read.dtype("empty"));
         assertEquals(Map.of("k", "v"), read.metadata());
         assertEquals(0.0, read.doubles("a")[0]);
+    }
+
+    @Test
+    void edgesOfTheHeaderChecks() throws IOException {
+        assertCorrupt(file(3, "{}", 0), "header length 3 runs past the end of the file (10 bytes)");
+        CorruptFileException empty = assertThrows(CorruptFileException.class, () -> SafeTensors.read(file(0, "", 0)));
+        assertTrue(empty.getMessage().contains("header is not"), "a zero length is no header, not absurd: "
+                + empty.getMessage());
+        CorruptFileException json = assertThrows(CorruptFileException.class, () -> SafeTensors.read(file("}  ", 0)));
+        assertTrue(json.getMessage().contains("header is not valid JSON: ") && json.getMessage().endsWith(
+                "(at character 0)"), json.getMessage());
+        assertCorrupt(file("{" + tensor("a", "F64", "[1]", 0, 8) + "," + tensor("b", "F64", "[2]", 8, 16) + "}", 16),
+                "tensor 'b' is F64 [2], 16 bytes, but its data_offsets [8, 16] span 8");
+    }
+
+    @Test
+    void emptyTensorsMayShareTheirOffsetWithAnother() throws IOException {
+        // Sorted by begin and then end, the empty [0, 0) comes before [0, 8) whatever the names.
+        SafeTensors t = SafeTensors.read(file("{" + tensor("a", "F64", "[1]", 0, 8) + "," + tensor("b", "F64", "[0]",
+                0, 0) + "}", 8));
+        assertEquals(List.of("a", "b"), t.names());
+        assertEquals(0, t.doubles("b").length);
+        SafeTensors alone = SafeTensors.read(file("{" + tensor("e", "F32", "[0, 3]", 0, 0) + "}", 0));
+        assertArrayEquals(new long[] {0, 3}, alone.shape("e"));
     }
 }

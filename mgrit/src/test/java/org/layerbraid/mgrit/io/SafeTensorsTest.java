@@ -299,4 +299,49 @@ class SafeTensorsTest {
         Arrays.stream(parts).forEach(all::put);
         return all.array();
     }
+
+    @Test
+    void aTensorOverOneChunkIsReadWhole() throws IOException {
+        // 2.4 MB: the reader fetches 1 MiB at a time, so the second and third chunks must land where they belong.
+        double[] values = new double[300_000];
+        Arrays.setAll(values, i -> i * 0.5 - 7);
+        Path file = dir.resolve("large.safetensors");
+        SafeTensors.writer().add("small", new double[] {1, 2, 3}).add("x", values).write(file);
+        SafeTensors t = SafeTensors.read(file);
+        assertArrayEquals(values, t.doubles("x"));
+        assertArrayEquals(new double[] {1, 2, 3}, t.doubles("small"));
+        assertEquals(file, t.file());
+        assertEquals(file + " (2 tensors)", t.toString());
+    }
+
+    @Test
+    void aMissingNameListsUpToTwentyNames() throws IOException {
+        for (int count : new int[] {20, 21}) {
+            SafeTensors.Writer w = SafeTensors.writer();
+            for (int i = 0; i < count; i++) {
+                w.add(String.format("t%02d", i), new double[] {i});
+            }
+            Path file = dir.resolve("names" + count + ".safetensors");
+            w.write(file);
+            SafeTensors t = SafeTensors.read(file);
+            String message = assertThrows(IllegalArgumentException.class, () -> t.doubles("x")).getMessage();
+            assertTrue(message.endsWith(count == 20 ? "t18, t19" : "t19 and 1 more"), message);
+        }
+    }
+
+    @Test
+    void closedMatricesAreNamedAsSuch() throws IOException {
+        Path file = dir.resolve("m.safetensors");
+        Matrix closed;
+        try (TensorArena arena = new TensorArena("short-lived")) {
+            closed = arena.matrix(Precision.F64, 2, 2);
+            SafeTensors.writer().add("m", closed).write(file);
+        }
+        SafeTensors t = SafeTensors.read(file);
+        String read = assertThrows(IllegalStateException.class, () -> t.copyInto("m", closed)).getMessage();
+        assertTrue(read.contains("tensor arena 'short-lived', which is closed"), read);
+        String write = assertThrows(IllegalStateException.class, () -> SafeTensors.writer().add("m", closed))
+                .getMessage();
+        assertTrue(write.contains("tensor arena 'short-lived', which is closed"), write);
+    }
 }

@@ -1,5 +1,6 @@
 package org.layerbraid.mgrit.nn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,45 +14,104 @@ import org.junit.jupiter.api.io.TempDir;
 import org.layerbraid.mgrit.data.Standardization;
 import org.layerbraid.mgrit.io.SafeTensors;
 import org.layerbraid.vecmath.Activation;
+import org.layerbraid.vecmath.Matrix;
 import org.layerbraid.vecmath.Precision;
 
-/** Model files: the names of the data they were trained on, and weights that must be finite. */
+/** A model file holds every block, the configuration and the data description, and refuses what cannot predict. */
 class ModelFileTest {
     @TempDir
     Path dir;
 
-    private static NetworkConfig config() {
-        return new NetworkConfig(2, 3, 4, 3, 1.0, Activation.TANH, NetworkConfig.Opening.DENSE, true, 0, 0, 0,
-                Precision.F64);
+    private static NetworkConfig config(NetworkConfig.Opening opening, boolean scalarBias) {
+        return new NetworkConfig(2, 3, 4, 3, 1.0, Activation.TANH, opening, scalarBias, 0, 0, 0, Precision.F64);
     }
 
     @Test
-    void namesRoundTripAndOlderFilesHaveNone() throws IOException {
-        Path named = dir.resolve("named.safetensors");
-        Path older = dir.resolve("older.safetensors");
-        try (ResNet model = new ResNet(config())) {
-            ModelFile.write(model, named, ModelFile.dataMetadata(Standardization.identity(2), List.of("a", "b", "c"),
-                    List.of("x1", "x2")));
-            ModelFile.write(model, older, Map.of());
-        }
-        assertEquals(List.of("a", "b", "c"), ModelFile.classNames(SafeTensors.read(named)));
-        assertEquals(List.of("x1", "x2"), ModelFile.featureNames(SafeTensors.read(named)));
-        assertEquals(List.of(), ModelFile.classNames(SafeTensors.read(older)));
-        ModelFile.read(older).close();
-    }
-
-    @Test
-    void aNonFiniteWeightIsRefusedNamingTheTensor() throws IOException {
-        for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
-            Path file = dir.resolve("bad.safetensors");
-            try (ResNet model = new ResNet(config())) {
-                model.parameters().weights(1).set(2, 3, bad);
-                ModelFile.write(model, file, Map.of());
+    void everyBlockRoundTripsWithTheConfiguration() throws IOException {
+        for (NetworkConfig.Opening opening : NetworkConfig.Opening.values()) {
+            NetworkConfig config = config(opening, opening == NetworkConfig.Opening.DENSE);
+            Path file = dir.resolve(opening + ".safetensors");
+            try (ResNet model = new ResNet(config)) {
+                new Initialization(Initialization.Kind.NORMAL, 1, 1, 1).apply(model.parameters(), 5);
+                ModelFile.write(model, file, Map.of("note", "kept"));
+                try (ResNet back = ModelFile.read(file)) {
+                    assertEquals(config, back.config());
+                    assertArrayEquals(model.flat().toArray(), back.flat().toArray(), opening.toString());
+                }
+                SafeTensors t = SafeTensors.read(file);
+                assertEquals("kept", t.metadata().get("note"));
+                assertEquals(config, ModelFile.config(t, file));
+                assertEquals(opening == NetworkConfig.Opening.DENSE, t.names().contains("opening.weight"));
+                assertArrayEquals(new long[] {config.biasSize()}, t.shape("layers.2.bias"));
             }
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelFile.read(file));
-            assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
-            assertTrue(e.getMessage().contains("tensor 'layers.1.weight' holds " + bad + " at [2, 3]"),
-                    e.getMessage());
         }
+    }
+
+    @Test
+    void theDataDescriptionRoundTripsAndOlderFilesStillLoad() throws IOException {
+        NetworkConfig config = config(NetworkConfig.Opening.DENSE, false);
+        Standardization s = new Standardization(new double[] {1, 2}, new double[] {3, 4});
+        Map<String, String> described = ModelFile.dataMetadata(s, List.of("a", "b", "c"), List.of("x", "y"));
+        Map<String, String> bare = ModelFile.dataMetadata(s, List.of(), List.of());
+        assertEquals(Map.of(ModelFile.STANDARDIZATION_KEY, described.get(ModelFile.STANDARDIZATION_KEY)), bare);
+        try (ResNet model = new ResNet(config)) {
+            Path full = dir.resolve("full.safetensors");
+            ModelFile.write(model, full, described);
+            SafeTensors t = SafeTensors.read(full);
+            assertEquals(s, ModelFile.standardization(t, 2));
+            assertEquals(List.of("a", "b", "c"), ModelFile.classNames(t));
+            assertEquals(List.of("x", "y"), ModelFile.featureNames(t));
+            String wrongWidth = assertThrows(IllegalArgumentException.class, () -> ModelFile.standardization(t, 3))
+                    .getMessage();
+            assertTrue(wrongWidth.endsWith("the standardisation covers 2 features, the network takes 3"), wrongWidth);
+
+            Path old = dir.resolve("old.safetensors");
+            ModelFile.write(model, old, Map.of());
+            SafeTensors o = SafeTensors.read(old);
+            assertTrue(ModelFile.standardization(o, 2).isIdentity());
+            assertEquals(List.of(), ModelFile.classNames(o));
+            assertEquals(List.of(), ModelFile.featureNames(o));
+
+            Path broken = dir.resolve("broken.safetensors");
+            ModelFile.write(model, broken, Map.of(ModelFile.CLASS_NAMES_KEY, "{\"not\": \"a list\"}",
+                    ModelFile.STANDARDIZATION_KEY, "[1, 2]"));
+            SafeTensors b = SafeTensors.read(broken);
+            assertThrows(IllegalArgumentException.class, () -> ModelFile.classNames(b));
+            assertThrows(IllegalArgumentException.class, () -> ModelFile.standardization(b, 2));
+        }
+    }
+
+    @Test
+    void nonFiniteWeightsAreRefusedNamingTheTensorAndPlace() throws IOException {
+        NetworkConfig config = config(NetworkConfig.Opening.DENSE, false);
+        String[] blocks = {"opening.weight", "opening.bias", "layers.1.weight", "layers.2.bias", "classifier.weight",
+            "classifier.bias"};
+        for (String block : blocks) {
+            try (ResNet model = new ResNet(config)) {
+                Parameters p = model.parameters();
+                Matrix target = switch (block) {
+                    case "opening.weight" -> p.openingWeights();
+                    case "opening.bias" -> p.openingBias();
+                    case "layers.1.weight" -> p.weights(1);
+                    case "layers.2.bias" -> p.bias(2);
+                    case "classifier.weight" -> p.classifierWeights();
+                    default -> p.classifierBias();
+                };
+                target.set(target.rows() - 1, target.cols() - 1, Double.NaN);
+                Path file = dir.resolve(block + ".safetensors");
+                ModelFile.write(model, file, Map.of());
+                String message = assertThrows(IllegalArgumentException.class, () -> ModelFile.read(file)).getMessage();
+                assertTrue(message.endsWith("tensor '" + block + "' holds NaN at [" + (target.rows() - 1) + ", "
+                        + (target.cols() - 1) + "]: a model with non-finite weights cannot predict"), message);
+            }
+        }
+    }
+
+    @Test
+    void aFileWithoutAConfigurationIsNotAModel() throws IOException {
+        Path file = dir.resolve("plain.safetensors");
+        SafeTensors.writer().add("x", new double[] {1}).write(file);
+        String message = assertThrows(IllegalArgumentException.class, () -> ModelFile.read(file)).getMessage();
+        assertEquals(file + " is not a LayerBraid model: its metadata has no " + ModelFile.CONFIG_KEY, message);
     }
 }

@@ -2,6 +2,8 @@ package org.layerbraid.mgrit.solver;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
@@ -332,6 +334,50 @@ class AdjointSolverTest {
             Result warm = p.solve(solver);
             assertEquals(0, warm.stats().iterations(), warm.stats().toString());
             assertTrue(p.gradientError(warm.gradient()) <= 1e-9);
+        }
+    }
+
+    @Test
+    void resumeWarmDeclaresRestoredAdjointsAFinishedSolve() {
+        MgritOptions options = MgritOptions.builder().levels(3, 2).cfactor(4).tolerance(1e-11, 40)
+                .initialGuess(InitialGuess.WARM).build();
+        try (Problem p = new Problem(N, 3); AdjointSolver solved = p.solver(options, 1);
+                AdjointSolver restored = p.solver(options, 1)) {
+            assertTrue(p.solve(solved).stats().iterations() > 2);
+            for (int n = 0; n <= N; n++) {
+                restored.adjoint(n).copyFrom(solved.adjoint(n));
+            }
+            restored.resumeWarm();
+            assertEquals(0, p.solve(restored).stats().iterations());
+            assertFalse(restored.progress().running());
+            assertArrayEquals(solved.hierarchy().pointsPerLevel(), restored.hierarchy().pointsPerLevel());
+            restored.maxIterations(7);
+            assertEquals(7, restored.maxIterations());
+        }
+    }
+
+    @Test
+    void batchWorkersWithRecomputedPreActivationsGiveTheSameBits() {
+        MgritOptions options = MgritOptions.builder().levels(3, 2).cfactor(4).fixedIterations(2).batchTile(1).build();
+        try (Problem p = new Problem(N, 5); AdjointSolver serial = p.solver(options, 1);
+                AdjointSolver split = new AdjointSolver(p.propagator, KERNELS, N, p.h, Precision.F64, 4, 5, options, 1,
+                        2)) {
+            Result one = p.solve(serial);
+            Result two = p.solve(split);
+            assertArrayEquals(one.gradient(), two.gradient());
+            for (int n = 0; n <= N; n++) {
+                assertArrayEquals(serial.adjoint(n).toArray(), split.adjoint(n).toArray(), "adjoint " + n);
+            }
+        }
+    }
+
+    @Test
+    void closingFreesTheAdjoints() {
+        try (Problem p = new Problem(8, 3)) {
+            AdjointSolver solver = p.solver(MgritOptions.builder().levels(2, 1).cfactor(2).build(), 1);
+            Matrix adjoint = solver.adjoint(0);
+            solver.close();
+            assertThrows(IllegalStateException.class, () -> adjoint.get(0, 0));
         }
     }
 }

@@ -53,12 +53,24 @@ class HierarchyTest {
             () -> new Hierarchy(8, 1, 2, 0, 2, 2),
             () -> new Hierarchy(8, 1, 2, 1, 1, 2),
             () -> new Hierarchy(8, 1, 2, 1, 2, 1),
+            () -> new Hierarchy(8, 0, 2, 1, 2, 2),
+            () -> new Hierarchy(8, 1, 2, 1, new int[0]),
         };
         for (Executable e : bad) {
             String message = assertThrows(IllegalArgumentException.class, e).getMessage();
             assertFalse(message.isBlank());
             assertTrue(message.lines().count() == 1, message);
         }
+    }
+
+    @Test
+    void argumentsAtTheEdgeOfTheirRangeAreAccepted() {
+        Hierarchy g = new Hierarchy(1, Double.MIN_VALUE, 1, 1, new int[] {2});
+        assertEquals(1, g.levels());
+        assertEquals(0, g.fineIndex(0, 0));
+        assertEquals(1, g.fineIndex(0, 1));
+        assertThrows(IllegalArgumentException.class, () -> g.fineIndex(0, -1));
+        assertThrows(IllegalArgumentException.class, () -> g.fineIndex(0, 2));
     }
 
     @Test
