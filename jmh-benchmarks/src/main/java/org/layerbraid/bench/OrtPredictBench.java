@@ -13,12 +13,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.layerbraid.mgrit.data.Standardization;
 import org.layerbraid.mgrit.nn.OnnxExport;
+import org.layerbraid.mgrit.nn.ResNet;
 import org.layerbraid.vecmath.Precision;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
@@ -26,29 +26,24 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Latency of serving an exported Peaks network with ONNX Runtime Java: one call is what a server does per request,
- * the input tensor made over a direct buffer holding the raw features, the session run and the probabilities read
- * back. One intra-op thread and every graph optimisation, so the figure is one core's and comparable with
- * LayerBraid's own single-threaded forward pass.
+ * Latency of serving an exported network with ONNX Runtime Java, beside {@link PredictorBench} (same networks, same
+ * seeded weights, same raw inputs): one call is what a server does per request, the input tensor made over a direct
+ * buffer holding the raw features, the session run and the probabilities read back. One intra-op thread and every
+ * graph optimisation, so the figure is one core's. Not in a {@code layerbraid bench} suite (the command line does not
+ * ship ONNX Runtime): run it from {@code jmh-benchmarks/target/benchmarks.jar}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
 public class OrtPredictBench {
-    @Param({"30"})
-    public int layers;
+    @Param({"peaks"})
+    public String network;
 
-    @Param({"8"})
-    public int width;
-
-    @Param({"f64", "f32"})
-    public String precision;
+    @Param({"F64", "F32"})
+    public Precision precision;
 
     @Param({"1", "16"})
     public int batch;
@@ -62,27 +57,23 @@ public class OrtPredictBench {
 
     @Setup(Level.Trial)
     public void setUp() throws OrtException {
-        Precision p = Precision.parse(precision);
         byte[] onnx;
-        double[] raw;
-        try (PeaksProblem problem = new PeaksProblem(layers, width, batch, p)) {
-            // Peaks points are uniform on [−3, 3]²: the standardisation a training run would store.
-            Standardization standardization = new Standardization(new double[] {0, 0},
-                    new double[] {Math.sqrt(3), Math.sqrt(3)});
-            onnx = OnnxExport.graph(problem.model, standardization, List.of(), List.of()).toByteArray();
-            raw = problem.data.examples();
-        }
-        ByteBuffer input = ByteBuffer.allocateDirect(raw.length * p.bytes()).order(ByteOrder.nativeOrder());
-        if (p == Precision.F64) {
-            doubles = input.asDoubleBuffer().put(raw).flip();
-        } else {
-            floats = input.asFloatBuffer();
-            for (double v : raw) {
-                floats.put((float) v);
+        try (ResNet net = PredictorBench.network(network, precision)) {
+            onnx = OnnxExport.graph(net, Standardization.identity(net.config().features()), List.of(), List.of())
+                    .toByteArray();
+            double[] raw = PredictorBench.inputs(PredictorBench.model(network, precision), batch, 2);
+            shape = new long[] {batch, net.config().features()};
+            ByteBuffer input = ByteBuffer.allocateDirect(raw.length * precision.bytes()).order(ByteOrder.nativeOrder());
+            if (precision == Precision.F64) {
+                doubles = input.asDoubleBuffer().put(raw).flip();
+            } else {
+                floats = input.asFloatBuffer();
+                for (double v : raw) {
+                    floats.put((float) v);
+                }
+                floats.flip();
             }
-            floats.flip();
         }
-        shape = new long[] {batch, raw.length / batch};
         environment = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(1);

@@ -48,6 +48,13 @@ public class PredictorBench {
 
     /** The benchmark's networks, also used by the load test. */
     static Model model(String network, Precision precision) {
+        try (ResNet net = network(network, precision)) {
+            return Model.of(net, Standardization.identity(net.config().features()), List.of(), List.of());
+        }
+    }
+
+    /** The benchmark's networks with their seeded random weights, as the library holds them (also exported to ONNX). */
+    static ResNet network(String network, Precision precision) {
         NetworkConfig c = switch (network) {
             case "peaks" -> new NetworkConfig(2, 5, 8, 30, 1.0, Activation.SMOOTH_RELU, NetworkConfig.Opening.DENSE,
                     true, 0, 0, 0, precision);
@@ -55,10 +62,9 @@ public class PredictorBench {
                     NetworkConfig.Opening.DENSE, true, 0, 0, 0, precision);
             default -> throw new IllegalArgumentException("unknown network '" + network + "': use peaks or fashion");
         };
-        try (ResNet net = new ResNet(c)) {
-            new Initialization(Initialization.Kind.NORMAL, 0.3, 0.3, 0.3).apply(net.parameters(), 1);
-            return Model.of(net, Standardization.identity(c.features()), List.of(), List.of());
-        }
+        ResNet net = new ResNet(c);
+        new Initialization(Initialization.Kind.NORMAL, 0.3, 0.3, 0.3).apply(net.parameters(), 1);
+        return net;
     }
 
     /** {@code count} random raw examples for a model, example-major. */
