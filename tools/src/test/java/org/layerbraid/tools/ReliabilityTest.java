@@ -142,7 +142,7 @@ class ReliabilityTest {
         Path out = dir.resolve("huge");
         assertRefused(run(train(out, "--lbfgs-memory", "100000000")), "needs ≈", "L-BFGS memory");
         assertRefused(run("train", "--train-size", "2000000000", "--out", out.toString()), "needs ≈", "data");
-        assertRefused(run(train(out, "--width", "1000", "--layers", "2000")), "needs ≈");
+        assertRefused(run("train", "--width", "1000", "--layers", "2000", "--out", out.toString()), "needs ≈");
         assertFalse(Files.exists(out), "no folder for a refused run");
     }
 
