@@ -177,7 +177,9 @@ public final class SafeTensors {
             String listed = names.isEmpty() ? "none"
                     : String.join(", ", names.subList(0, Math.min(names.size(), NAMES_IN_MESSAGES)))
                     + (names.size() > NAMES_IN_MESSAGES ? " and " + (names.size() - NAMES_IN_MESSAGES) + " more" : "");
-            throw new IllegalArgumentException("no tensor '" + name + "' in " + file + "; it has: " + listed);
+            // A corrupt file may name its tensors with line breaks: the message stays one line.
+            throw new IllegalArgumentException("no tensor '" + name + "' in " + file + "; it has: "
+                    + listed.replaceAll("\\p{Cntrl}", "?"));
         }
         return e;
     }

@@ -103,7 +103,7 @@ class LoaderProperties {
                 .withHeader(t.header() ? CsvOptions.Header.PRESENT : CsvOptions.Header.ABSENT);
     }
 
-    @Property(tries = 200)
+    @Property(tries = 200, seed = "20261129")
     void csvReadsBackEveryRowExactly(@ForAll("tables") Table t) throws IOException {
         int[] order = java.util.stream.IntStream.range(0, t.features()).toArray();
         Split split = read(t.text(order), options(t));
@@ -112,7 +112,7 @@ class LoaderProperties {
         assertEquals(names, split.train().featureNames());
     }
 
-    @Property(tries = 100)
+    @Property(tries = 100, seed = "20261129")
     void csvColumnsAreMatchedByNameInAnyOrder(@ForAll("tables") Table t, @ForAll long shuffleSeed) throws IOException {
         int d = t.features();
         List<Integer> shuffled = new ArrayList<>(java.util.stream.IntStream.range(0, d).boxed().toList());
@@ -124,7 +124,7 @@ class LoaderProperties {
         assertEquals(headed.canonical(), canonical(split), "columns in the model's order whatever the file's");
     }
 
-    @Property(tries = 200)
+    @Property(tries = 200, seed = "20261129")
     void idxReadsBackEveryPixelAndLabel(@ForAll @IntRange(min = 1, max = 40) int count,
             @ForAll @IntRange(min = 1, max = 6) int rows, @ForAll @IntRange(min = 1, max = 6) int cols,
             @ForAll long seed, @ForAll boolean gzip) throws IOException {
@@ -175,7 +175,7 @@ class LoaderProperties {
         return out.toByteArray();
     }
 
-    @Property(tries = 50)
+    @Property(tries = 50, seed = "20261129")
     void standardisedFeaturesHaveZeroMeanOnTheTrainingPart(@ForAll("tables") Table t) throws IOException {
         int[] order = java.util.stream.IntStream.range(0, t.features()).toArray();
         Split split = read(t.text(order), options(t).withStandardize(true));
