@@ -11,6 +11,7 @@ import org.layerbraid.mgrit.data.Split;
 import org.layerbraid.mgrit.nn.ResNet;
 import org.layerbraid.mgrit.train.HistoryRow;
 import org.layerbraid.mgrit.training.LayerParallelSettings;
+import org.layerbraid.mgrit.training.ResumeTarget;
 import org.layerbraid.mgrit.training.TrainSettings;
 import org.layerbraid.mgrit.training.TrainingListener;
 import org.layerbraid.mgrit.training.TrainingRun;
@@ -95,7 +96,8 @@ public final class Training {
 
     /**
      * Continues the run of a checkpoint up to {@code iterations} in all, with the settings stored in it (the
-     * settings given here are then ignored); bitwise the same as a run that was never interrupted.
+     * settings given here are then ignored); bitwise the same as a run that was never interrupted. A folder that
+     * holds a different run is refused, as {@code layerbraid train --resume} without {@code --force} does.
      */
     public Training resume(Path checkpoint, int iterations) {
         resume = Objects.requireNonNull(checkpoint, "checkpoint");
@@ -129,9 +131,14 @@ public final class Training {
      * @throws IOException              when the data or the folder cannot be read or written
      */
     public Result run(Path folder) throws IOException {
-        TrainSettings s = (resume == null ? settings.build().withDataInitialisation().toBuilder()
-                : TrainingRun.settingsOf(resume).toBuilder().iterations(resumeIterations))
-                .threads(runtime.threads()).build();
+        TrainSettings s;
+        if (resume == null) {
+            s = settings.build().withDataInitialisation().toBuilder().threads(runtime.threads()).build();
+        } else {
+            TrainSettings saved = TrainingRun.settingsOf(resume);
+            ResumeTarget.check(resume, saved, folder, false); // never over another run, as on the command line
+            s = saved.toBuilder().iterations(resumeIterations).threads(runtime.threads()).build();
+        }
         List<HistoryRow> rows = new ArrayList<>();
         TrainingListener all = new TrainingListener() {
             @Override
