@@ -262,6 +262,14 @@ public final class TrainCommand implements Callable<Integer> {
     private int acrossRanks(TrainSettings settings, Path folder) throws IOException {
         try (Mpi mpi = Mpi.init(); WorkerPool pool = new WorkerPool(settings.threads())) {
             boolean lead = mpi.rank() == 0;
+            try {
+                TrainingRun.checkRanks(settings, mpi);
+            } catch (IllegalArgumentException e) {
+                if (lead) {
+                    throw e;
+                }
+                return 1;
+            }
             if (lead) {
                 System.out.println("MPI: " + mpi.size() + " ranks × " + settings.threads() + " thread"
                         + (settings.threads() == 1 ? "" : "s") + " each; the layers are shared between the ranks, "

@@ -132,7 +132,7 @@ public final class TrainingRun {
         if (ranks.size() == 1) {
             return executeHere(settings, out, resume, listener, pool, ranks);
         }
-        RankAgreement.check(settings, ranks);
+        checkRanks(settings, ranks);
         if (ranks.rank() == 0) {
             return executeHere(settings, out, resume, listener, pool, ranks);
         }
@@ -141,6 +141,18 @@ public final class TrainingRun {
             return executeHere(settings, scratch.resolve("run"), resume, TrainingListener.NONE, pool, ranks);
         } finally {
             deleteTree(scratch);
+        }
+    }
+
+    /**
+     * Whether {@code ranks} can train these settings together: the same settings on every rank, a layer-parallel
+     * method, no more ranks than coarsest MGRIT steps. Every rank calls it and gets the same answer.
+     *
+     * @throws IllegalArgumentException (the same on every rank) when they cannot
+     */
+    public static void checkRanks(TrainSettings settings, Communicator ranks) {
+        if (ranks.size() > 1) {
+            RankAgreement.check(settings, ranks);
         }
     }
 
