@@ -67,7 +67,7 @@ public final class TrainCommand implements Callable<Integer> {
     String activation;
     @Option(names = "--opening", defaultValue = "dense", description = "Opening layer: dense or zero (zero-padding); for --layer conv replicate (the image in every channel, the default) or conv (a learned k × k convolution) (default ${DEFAULT-VALUE}).")
     String opening;
-    @Option(names = "--bias", defaultValue = "scalar", description = "Bias per layer: scalar (the reference) or channel (default ${DEFAULT-VALUE}).")
+    @Option(names = "--bias", defaultValue = "scalar", description = "Bias per layer: scalar (the reference) or channel (default ${DEFAULT-VALUE}; channel for --layer conv, which takes no other).")
     String bias;
     @Option(names = "--gamma-tik", defaultValue = "1e-7", description = "Tikhonov weight (default ${DEFAULT-VALUE}).")
     double gammaTik;
@@ -282,8 +282,8 @@ public final class TrainCommand implements Callable<Integer> {
             case "normal" -> Initialization.Kind.NORMAL;
             default -> throw new IllegalArgumentException("unknown --init '" + init + "': use reference or normal");
         };
-        String kind = layer.toLowerCase(Locale.ROOT);
-        boolean conv = kind.equals("conv");
+        String layerKind = layer.toLowerCase(Locale.ROOT);
+        boolean conv = layerKind.equals("conv");
         boolean dense = conv ? switch (given("--opening") ? opening.toLowerCase(Locale.ROOT) : "replicate") {
             case "conv" -> true;
             case "replicate" -> false;
@@ -296,7 +296,8 @@ public final class TrainCommand implements Callable<Integer> {
                     + " needs convolutional layers (--layer conv)");
             default -> throw new IllegalArgumentException("unknown --opening '" + opening + "': use dense or zero");
         };
-        boolean scalarBias = switch (bias.toLowerCase(Locale.ROOT)) {
+        // Convolutional layers have one bias per channel (the reference's one scalar per layer is not offered).
+        boolean scalarBias = switch (conv && !given("--bias") ? "channel" : bias.toLowerCase(Locale.ROOT)) {
             case "scalar" -> true;
             case "channel" -> false;
             default -> throw new IllegalArgumentException("unknown --bias '" + bias + "': use scalar or channel");
@@ -304,7 +305,7 @@ public final class TrainCommand implements Callable<Integer> {
         TrainSettings s = TrainSettings.builder().example(ex).data(data).labelColumn(labelColumn)
                 .validationFraction(validationFraction).trainSize(trainSize).validationSize(validationSize)
                 .fashionMnistDir(fashionMnistDir).limit(limit).layers(layers).width(width).finalTime(finalTime)
-                .activation(Activation.parse(activation)).denseOpening(dense).scalarBias(scalarBias).layer(kind)
+                .activation(Activation.parse(activation)).denseOpening(dense).scalarBias(scalarBias).layer(layerKind)
                 .kernel(kernel).gammaTik(gammaTik)
                 .gammaDdt(gammaDdt).gammaClass(gammaClass).precision(Precision.parse(precision)).init(kind)
                 .initOpening(openingScale()).initLayers(initScale).initClassifier(classifierScale())

@@ -16,7 +16,7 @@ import org.layerbraid.vecmath.Precision;
  * @param width           neurons of a dense state, or channels of a convolutional one
  * @param opening         how inputs become the first state (see {@link Opening})
  * @param scalarBias      one bias per layer (the reference code's choice) instead of one per channel; applies
- *                        to the learned opening layers too
+ *                        to the dense opening layer too; convolutional layers have one per channel
  * @param gammaTik        Tikhonov weight on the opening and residual layers' parameters
  * @param gammaDdt        weight of the smoothness term ‖(θ_n − θ_{n−1}) / h‖² across residual layers
  * @param gammaClass      Tikhonov weight on the classifier
@@ -106,6 +106,10 @@ public record NetworkConfig(int features, int classes, int width, int layers, do
         if (opening == Opening.DENSE && convolution != null) {
             throw new IllegalArgumentException("convolutional layers open with the replicate, conv or zero-padding "
                     + "opening, not a dense one");
+        }
+        if (scalarBias && convolution != null) {
+            throw new IllegalArgumentException("convolutional layers take one bias per channel, not one scalar bias "
+                    + "per layer");
         }
         if (opening.convolutional() && convolution == null) {
             throw new IllegalArgumentException("the " + opening.name().toLowerCase(java.util.Locale.ROOT)

@@ -62,8 +62,7 @@ final class OpeningLayer {
             return;
         }
         if (shape != null) {
-            kernels.convResidualStep(shape, p.openingWeights(), p.openingBias(), 1, config.activation(), inputs, null,
-                    z, 0, inputs.cols());
+            kernels.convolve(shape, p.openingWeights(), p.openingBias(), inputs, z, 0, inputs.cols());
         } else {
             kernels.gemm(false, false, 1, p.openingWeights(), inputs, 0, z);
             kernels.addBias(p.openingBias(), z);

@@ -58,7 +58,7 @@ public record TrainSettings(String example, Path data, String labelColumn, doubl
         }
         switch (layer) {
             case "dense" -> { }
-            case "conv" -> checkConvolution(example, kernel);
+            case "conv" -> checkConvolution(example, kernel, scalarBias);
             default -> throw new IllegalArgumentException("unknown --layer '" + layer + "': use dense or conv");
         }
         atLeast("--iterations", iterations, 0);
@@ -119,7 +119,7 @@ public record TrainSettings(String example, Path data, String labelColumn, doubl
         }
     }
 
-    private static void checkConvolution(String example, int kernel) {
+    private static void checkConvolution(String example, int kernel, boolean scalarBias) {
         if (!example.equals("fashion-mnist")) {
             throw new IllegalArgumentException("--layer conv needs image data (--example fashion-mnist); the "
                     + example + " example has no images");
@@ -131,6 +131,10 @@ public record TrainSettings(String example, Path data, String labelColumn, doubl
         if (kernel > FashionMnist.IMAGE_HEIGHT || kernel > FashionMnist.IMAGE_WIDTH) {
             throw new IllegalArgumentException("--kernel " + kernel + " is larger than the " + FashionMnist.IMAGE_HEIGHT
                     + " × " + FashionMnist.IMAGE_WIDTH + " images");
+        }
+        if (scalarBias) {
+            throw new IllegalArgumentException("--layer conv takes one bias per channel (--bias channel), not one "
+                    + "scalar bias per layer");
         }
     }
 
