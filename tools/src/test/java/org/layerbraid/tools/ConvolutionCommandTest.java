@@ -72,9 +72,13 @@ class ConvolutionCommandTest {
     }
 
     private String[] conv(Path out, String... extra) {
+        return conv(2, out, extra);
+    }
+
+    private String[] conv(int channels, Path out, String... extra) {
         String[] base = {"train", "--example", "fashion-mnist", "--fashion-mnist-dir", images.toString(), "--layer",
-            "conv", "--kernel", "3", "--width", "2", "--layers", "4", "--iterations", "2", "--checkpoint-every", "0",
-            "--out", out.toString()};
+            "conv", "--kernel", "3", "--width", Integer.toString(channels), "--layers", "4", "--iterations", "2",
+            "--checkpoint-every", "0", "--out", out.toString()};
         String[] args = new String[base.length + extra.length];
         System.arraycopy(base, 0, args, 0, base.length);
         System.arraycopy(extra, 0, args, base.length, extra.length);
@@ -99,7 +103,7 @@ class ConvolutionCommandTest {
         }
         // a model of 2 channels cannot start a run of 3
         Path other = dir.resolve("three-channels");
-        assertEquals(1, run(conv(other, "--width", "3", "--init-from",
+        assertEquals(1, run(conv(3, other, "--init-from",
                 dir.resolve("conv").resolve("model.safetensors").toString())));
         assertTrue(err.toString().strip().endsWith("the model has 2 channels, 3 × 3 kernels on 28 × 28 images, this run "
                 + "3 channels, 3 × 3 kernels on 28 × 28 images"), err.toString());
