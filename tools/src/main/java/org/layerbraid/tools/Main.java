@@ -37,17 +37,22 @@ public final class Main implements Runnable {
             }
         }
         boolean showTrace = debug;
+        if (followerRank()) {
+            // Under an MPI launcher every rank parses the same command line and refuses it alike: rank 0 says why.
+            err = new PrintWriter(java.io.Writer.nullWriter());
+        }
+        PrintWriter errors = err;
         CommandLine cli = new CommandLine(new Main());
         cli.setOut(out);
-        cli.setErr(err);
+        cli.setErr(errors);
         cli.setParameterExceptionHandler((ex, ignored) -> {
-            err.println("layerbraid: " + ex.getMessage());
+            errors.println("layerbraid: " + ex.getMessage());
             return 2;
         });
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            err.println("layerbraid " + commandLine.getCommandName() + ": " + describe(ex));
+            errors.println("layerbraid " + commandLine.getCommandName() + ": " + describe(ex));
             if (showTrace) {
-                ex.printStackTrace(err);
+                ex.printStackTrace(errors);
             }
             return 1;
         });
@@ -63,6 +68,17 @@ public final class Main implements Runnable {
             }
             return 1;
         }
+    }
+
+    /** Whether this process is an MPI rank other than 0 (the launchers' environment says so before MPI starts). */
+    private static boolean followerRank() {
+        for (String variable : new String[] {"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK"}) {
+            String v = System.getenv(variable);
+            if (v != null) {
+                return !v.strip().equals("0");
+            }
+        }
+        return false;
     }
 
     /**

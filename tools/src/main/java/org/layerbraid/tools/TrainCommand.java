@@ -1,5 +1,6 @@
 package org.layerbraid.tools;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +16,10 @@ import org.layerbraid.mgrit.training.LayerParallelSettings;
 import org.layerbraid.mgrit.training.ResumeTarget;
 import org.layerbraid.tools.run.RunComparison;
 import org.layerbraid.mgrit.training.TrainSettings;
+import org.layerbraid.mgrit.exec.WorkerPool;
+import org.layerbraid.mgrit.mpi.Mpi;
+import org.layerbraid.mgrit.train.DivergedException;
+import org.layerbraid.mgrit.training.TrainingListener;
 import org.layerbraid.mgrit.training.TrainingRun;
 import org.layerbraid.tools.run.TrainingConsole;
 import org.layerbraid.vecmath.Activation;
@@ -240,6 +245,9 @@ public final class TrainCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--compare-with " + other + ": no finished run there (summary.json)");
             }
         }
+        if (Mpi.launched()) {
+            return acrossRanks(settings, folder);
+        }
         TrainingRun.execute(settings, folder, resume, new TrainingConsole(System.out));
         if (!compareWith.isEmpty()) {
             List<Path> runs = new ArrayList<>(List.of(folder));
@@ -248,6 +256,38 @@ public final class TrainCommand implements Callable<Integer> {
             System.out.println("Wrote the comparison charts to " + folder.resolve("comparison"));
         }
         return 0;
+    }
+
+    /**
+     * The run as one of the processes an MPI launcher started: rank 0 reports and writes the folder. A refusal or a
+     * divergence is the same on every rank, so rank 0 alone says it and all end normally; anything else (a rank that
+     * died or hangs, a write that failed) is said by the rank it happened on, which then ends the whole job.
+     */
+    private int acrossRanks(TrainSettings settings, Path folder) throws IOException {
+        try (Mpi mpi = Mpi.init(); WorkerPool pool = new WorkerPool(settings.threads())) {
+            boolean lead = mpi.rank() == 0;
+            if (lead) {
+                System.out.println("MPI: " + mpi.size() + " ranks × " + settings.threads() + " thread"
+                        + (settings.threads() == 1 ? "" : "s") + " each; the layers are shared between the ranks, "
+                        + "rank 0 writes " + folder);
+            }
+            try {
+                TrainingRun.execute(settings, folder, resume, lead ? new TrainingConsole(System.out)
+                        : TrainingListener.NONE, pool, mpi);
+            } catch (IllegalArgumentException | DivergedException e) {
+                if (lead) {
+                    throw e;
+                }
+                return 1;
+            } catch (RuntimeException | IOException e) {
+                System.err.println("layerbraid train: rank " + mpi.rank() + " of " + mpi.size() + ": "
+                        + Main.describe(e));
+                System.err.flush();
+                mpi.abort(1);
+                throw e;
+            }
+            return 0;
+        }
     }
 
     private boolean given(String option) {

@@ -1,9 +1,11 @@
 package org.layerbraid.mgrit.nn;
 
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import org.layerbraid.mgrit.exec.WorkerPool;
 import org.layerbraid.mgrit.io.SafeTensors;
 import org.layerbraid.mgrit.solver.AdjointSolver;
+import org.layerbraid.mgrit.solver.Communicator;
 import org.layerbraid.mgrit.solver.ForwardSolver;
 import org.layerbraid.mgrit.solver.MgritOptions;
 import org.layerbraid.mgrit.solver.SolveStatistics;
@@ -21,6 +23,12 @@ import org.layerbraid.vecmath.TensorArena;
  * states (WARM initial guess) it is the one-shot method's inexact gradient. The opening and classifier run on the
  * calling thread (a few dense products); the MGRIT solves share the layers between {@code threads} workers, with
  * results that do not depend on the number of workers. Owns its solvers and memory; close it.
+ * <p>
+ * Across ranks (one evaluator per rank, every rank calling the same methods with the same parameters), the MGRIT
+ * solves are distributed by layer blocks; the last state is broadcast from its owner so that every rank computes
+ * the classifier, the loss and λ_N alike, each layer's gradient is broadcast from the rank that computed it, and λ_0
+ * from its owner for the opening layer's gradient. Loss and gradient have the same bits on every rank and for any
+ * number of ranks.
  */
 public final class LayerParallelEvaluator implements Evaluator {
     private final Kernels kernels;
@@ -38,6 +46,7 @@ public final class LayerParallelEvaluator implements Evaluator {
 
     private final int batch;
     private final int layers;
+    private final Communicator ranks;
     private SolveStatistics lastForward;
     private SolveStatistics lastAdjoint;
     /** Whether the forward states (and the adjoints) hold a solve's result, computed here or restored. */
@@ -72,14 +81,33 @@ public final class LayerParallelEvaluator implements Evaluator {
      */
     public LayerParallelEvaluator(Kernels kernels, NetworkConfig config, Batch batch, MgritOptions forwardOptions,
             MgritOptions adjointOptions, WorkerPool pool, int batchThreads) {
-        this(kernels, config, batch, forwardOptions, adjointOptions, 0, batchThreads, pool);
+        this(kernels, config, batch, forwardOptions, adjointOptions, 0, batchThreads, pool, Communicator.single());
+    }
+
+    /**
+     * One of {@code ranks.size()} evaluators, one per rank, that solve together (see the class comment), each on
+     * its rank's borrowed pool.
+     *
+     * @throws IllegalArgumentException for bad options, sizes, a batch split that does not divide the pool, or more
+     *                                  ranks than the coarsest MGRIT level has steps
+     */
+    public LayerParallelEvaluator(Kernels kernels, NetworkConfig config, Batch batch, MgritOptions forwardOptions,
+            MgritOptions adjointOptions, WorkerPool pool, int batchThreads, Communicator ranks) {
+        this(kernels, config, batch, forwardOptions, adjointOptions, 0, batchThreads, pool, ranks);
     }
 
     private LayerParallelEvaluator(Kernels kernels, NetworkConfig config, Batch batch, MgritOptions forwardOptions,
             MgritOptions adjointOptions, int layerThreads, int batchThreads, WorkerPool pool) {
+        this(kernels, config, batch, forwardOptions, adjointOptions, layerThreads, batchThreads, pool,
+                Communicator.single());
+    }
+
+    private LayerParallelEvaluator(Kernels kernels, NetworkConfig config, Batch batch, MgritOptions forwardOptions,
+            MgritOptions adjointOptions, int layerThreads, int batchThreads, WorkerPool pool, Communicator ranks) {
         this.kernels = kernels;
         this.batch = batch.size();
         this.layers = config.layers();
+        this.ranks = ranks;
         this.arena = new TensorArena("layer-parallel evaluation");
         ForwardSolver f = null;
         try {
@@ -92,12 +120,12 @@ public final class LayerParallelEvaluator implements Evaluator {
                     ? new ForwardSolver(propagator, kernels, config.layers(), config.h(), config.precision(), w,
                             this.batch, forwardOptions, layerThreads, batchThreads)
                     : new ForwardSolver(propagator, kernels, config.layers(), config.h(), config.precision(), w,
-                            this.batch, forwardOptions, pool, batchThreads);
+                            this.batch, forwardOptions, pool, batchThreads, ranks);
             this.adjoint = pool == null
                     ? new AdjointSolver(propagator, kernels, config.layers(), config.h(), config.precision(), w,
                             this.batch, adjointOptions, layerThreads, batchThreads)
                     : new AdjointSolver(propagator, kernels, config.layers(), config.h(), config.precision(), w,
-                            this.batch, adjointOptions, pool, batchThreads);
+                            this.batch, adjointOptions, pool, batchThreads, ranks);
             this.forward = f;
             this.opening = new OpeningLayer(kernels, config, batch.inputs(), u0, arena);
             this.classifier = new ClassifierLayer(kernels, config, batch.labels(), 0, forward.state(config.layers()),
@@ -117,7 +145,34 @@ public final class LayerParallelEvaluator implements Evaluator {
         opening.forward(p);
         lastForward = forward.solve(u0);
         warmStates = true;
+        shareLastState();
         return classifier.forward(p, false, 1.0 / batch) / batch;
+    }
+
+    /** Hands u_N from the rank that owns it to all, for the classifier. */
+    private void shareLastState() {
+        if (ranks.size() > 1) {
+            ranks.broadcast(forward.state(layers).segment(), forward.owner(layers));
+        }
+    }
+
+    /**
+     * Gives every rank the whole residual-layer gradient: each contiguous run of layers from the rank that added it.
+     */
+    private void shareGradient(Parameters gradient) {
+        MemorySegment flat = gradient.flat().segment();
+        for (int first = 0; first < layers; ) {
+            int owner = adjoint.gradientOwner(first);
+            int end = first + 1;
+            while (end < layers && adjoint.gradientOwner(end) == owner) {
+                end++;
+            }
+            MemorySegment from = gradient.layer(first).segment();
+            MemorySegment to = gradient.layer(end - 1).segment();
+            long offset = from.address() - flat.address();
+            ranks.broadcast(flat.asSlice(offset, to.address() + to.byteSize() - from.address()), owner);
+            first = end;
+        }
     }
 
     @Override
@@ -126,12 +181,17 @@ public final class LayerParallelEvaluator implements Evaluator {
         propagator.accumulateInto(gradient);
         opening.forward(p);
         lastForward = forward.solve(u0);
+        shareLastState();
         double loss = classifier.forward(p, true, 1.0 / batch) / batch;
         kernels.fill(gradient.flat(), 0);
         classifier.backward(p, gradient, lambdaN);
         lastAdjoint = adjoint.solve(forward, lambdaN);
         warmStates = true;
         warmAdjoints = true;
+        if (ranks.size() > 1) {
+            shareGradient(gradient);
+            ranks.broadcast(adjoint.adjoint(0).segment(), adjoint.adjointOwner(0));
+        }
         opening.backward(gradient, adjoint.adjoint(0));
         return loss;
     }
@@ -177,6 +237,13 @@ public final class LayerParallelEvaluator implements Evaluator {
     public void save(SafeTensors.Writer checkpoint) {
         if (!warmStates) {
             return;
+        }
+        for (int n = 0; n <= layers && ranks.size() > 1; n++) {
+            // Every rank gathers all states, so whichever writes the checkpoint has them.
+            ranks.broadcast(forward.state(n).segment(), forward.owner(n));
+            if (warmAdjoints) {
+                ranks.broadcast(adjoint.adjoint(n).segment(), adjoint.adjointOwner(n));
+            }
         }
         checkpoint.add(ITERATIONS, new long[] {forward.maxIterations(), adjoint.maxIterations(),
             warmAdjoints ? 1 : 0});

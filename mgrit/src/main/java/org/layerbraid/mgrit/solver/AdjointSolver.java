@@ -24,6 +24,11 @@ import org.layerbraid.vecmath.TensorArena;
  * same columns: it must then be safe to do so (for the ResNet, a propagator made by
  * {@code ResNetPropagator.withThreadScratch}; one with shared scratch is not).
  * Results do not depend on the number of workers. Owns its λ memory and workers; close it.
+ * <p>
+ * Across ranks, the adjoint chain is distributed over the ranks numbered backwards
+ * ({@link Communicator#reversed}), so each rank solves for the λ's of the layers it owns in the forward solve, and
+ * adds those layers' gradient ({@link #gradientOwner}); before a solve, the few forward states (and pre-activations)
+ * it needs from a neighbour's block are fetched.
  */
 public final class AdjointSolver implements AutoCloseable {
     private final Propagator propagator;
@@ -33,6 +38,7 @@ public final class AdjointSolver implements AutoCloseable {
     /** One discarded λ output per worker, for the separate gradient pass. */
     private final Matrix[] scratch;
     private final Region gradientPass = this::gradients;
+    private final Communicator ranks;
     private final int steps;
     private final double h;
     private final int batch;
@@ -71,20 +77,41 @@ public final class AdjointSolver implements AutoCloseable {
      */
     public AdjointSolver(Propagator propagator, Kernels kernels, int steps, double h, Precision precision, int width,
             int batch, MgritOptions options, WorkerPool pool, int batchWorkers) {
+        this(propagator, kernels, steps, h, precision, width, batch, options, pool, batchWorkers,
+                Communicator.single());
+    }
+
+    /**
+     * A solver on a borrowed pool that is one of {@code ranks.size()} ranks solving together (see the class
+     * comment); {@code ranks} is the forward solve's communicator, not reversed.
+     *
+     * @throws IllegalArgumentException for bad options or sizes, a pool whose worker count batchWorkers does not
+     *                                  divide, or more ranks than the coarsest level has steps
+     */
+    public AdjointSolver(Propagator propagator, Kernels kernels, int steps, double h, Precision precision, int width,
+            int batch, MgritOptions options, WorkerPool pool, int batchWorkers, Communicator ranks) {
         this(propagator, kernels, steps, h, precision, width, batch, options,
-                ForwardSolver.layerBlocks(pool, batchWorkers), batchWorkers, pool);
+                ForwardSolver.layerBlocks(pool, batchWorkers), batchWorkers, pool, ranks);
     }
 
     private AdjointSolver(Propagator propagator, Kernels kernels, int steps, double h, Precision precision,
             int width, int batch, MgritOptions options, int layerWorkers, int batchWorkers, WorkerPool borrowed) {
+        this(propagator, kernels, steps, h, precision, width, batch, options, layerWorkers, batchWorkers, borrowed,
+                Communicator.single());
+    }
+
+    private AdjointSolver(Propagator propagator, Kernels kernels, int steps, double h, Precision precision,
+            int width, int batch, MgritOptions options, int layerWorkers, int batchWorkers, WorkerPool borrowed,
+            Communicator ranks) {
         requireAdjoint(propagator);
         this.propagator = propagator;
         this.chain = new ReversedChain(propagator, steps, h);
         this.steps = steps;
         this.h = h;
         this.batch = batch;
+        this.ranks = ranks;
         this.solver = new ForwardSolver(chain, kernels, steps, h, precision, width, batch, options, layerWorkers,
-                batchWorkers, false, borrowed);
+                batchWorkers, false, borrowed, ranks.reversed());
         this.arena = new TensorArena("adjoint gradient pass");
         this.scratch = new Matrix[solver.workers()];
         try {
@@ -143,13 +170,54 @@ public final class AdjointSolver implements AutoCloseable {
      * @throws SolveDivergedException when the iteration diverges; the gradient is then incomplete
      */
     public SolveStatistics solve(ForwardSolver forward, Matrix lambdaFinal) {
+        if (ranks.size() > 1) {
+            fetchLayers(forward);
+        }
         return solve(forward::state, forward::sideProduct, lambdaFinal);
+    }
+
+    /**
+     * Receives the forward states and pre-activations of this rank's adjoint layers that another rank's forward
+     * block owns, and sends its own to the ranks whose adjoint layers they are; every rank goes through the layers
+     * in the same order, so the messages between two ranks match.
+     */
+    private void fetchLayers(ForwardSolver forward) {
+        int me = ranks.rank();
+        for (int n = 0; n < steps; n++) {
+            int from = forward.owner(n);
+            int to = gradientOwner(n);
+            if (from == to) {
+                continue;
+            }
+            if (me == from) {
+                ranks.send(forward.state(n).segment(), to);
+                ranks.send(forward.sideProduct(n).segment(), to);
+            } else if (me == to) {
+                ranks.receive(forward.state(n).segment(), from);
+                ranks.receive(forward.sideProduct(n).segment(), from);
+            }
+        }
+        ranks.complete();
+    }
+
+    /**
+     * The rank that solves for λ_{n+1} → λ_n and adds layer n's gradient (0 ≤ n < N): the one owning layer n in
+     * the forward solve, but for a few layers at block edges when the two hierarchies cut differently.
+     */
+    public int gradientOwner(int n) {
+        return ranks.size() - 1 - solver.owner(steps - 1 - n);
+    }
+
+    /** The rank that holds λ_n (0 ≤ n ≤ N) after a solve. */
+    public int adjointOwner(int n) {
+        return ranks.size() - 1 - solver.owner(steps - n);
     }
 
     /**
      * Solves from {@code lambdaFinal} = λ_N (copied) at the forward states {@code forwardStates.apply(n)} = u_n,
      * n = 0..N (read, not copied: they must stay unchanged during the call), recomputing pre-activations, then adds
      * the parameter gradient of every layer to the propagator's gradient. The adjoints are then {@link #adjoint}.
+     * Across ranks, each rank must supply the states of its {@link #gradientOwner} layers.
      *
      * @throws SolveDivergedException when the iteration diverges; the gradient is then incomplete
      */
@@ -177,10 +245,14 @@ public final class AdjointSolver implements AutoCloseable {
         return solver.statistics(iterations);
     }
 
-    /** Adds the gradient of a block of layers, each over the batch tiles in order. */
+    /** Adds the gradient of a block of this rank's layers, each over the batch tiles in order. */
     private void gradients(int worker, int workers) {
         int tile = solver.tileColumns();
-        for (int n = Partition.from(worker, workers, steps); n < Partition.to(worker, workers, steps); n++) {
+        RankBlocks blocks = solver.blocks();
+        int first = steps - blocks.endPoint(0);
+        int count = blocks.endPoint(0) - blocks.firstPoint(0);
+        for (int n = first + Partition.from(worker, workers, count); n < first + Partition.to(worker, workers, count);
+                n++) {
             Matrix z = preActivations == null ? null : preActivations.apply(n);
             for (int c0 = 0; c0 < batch; c0 += tile) {
                 propagator.adjointStep(n, h, states.apply(n), z, adjoint(n + 1), scratch[worker], true, c0,
@@ -189,7 +261,10 @@ public final class AdjointSolver implements AutoCloseable {
         }
     }
 
-    /** The adjoint λ_n (0 ≤ n ≤ N) of the last solve; owned by this solver, overwritten by the next solve. */
+    /**
+     * The adjoint λ_n (0 ≤ n ≤ N) of the last solve; owned by this solver, overwritten by the next solve. Across
+     * ranks, valid on its {@link #adjointOwner} only.
+     */
     public Matrix adjoint(int n) {
         return solver.state(steps - n);
     }

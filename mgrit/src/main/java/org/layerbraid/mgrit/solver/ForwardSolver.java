@@ -1,5 +1,7 @@
 package org.layerbraid.mgrit.solver;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import org.layerbraid.mgrit.exec.WorkerPool;
 import org.layerbraid.vecmath.Kernels;
@@ -29,6 +31,11 @@ import org.layerbraid.vecmath.TensorArena;
  * worker pool; make one per propagator shape and reuse it: the states of one solve are the warm start of the next.
  * The propagator's {@code step} is called concurrently for different n when there is more than one worker.
  * Results do not depend on the number of workers.
+ * <p>
+ * Distributed over ranks (a {@link Communicator} of several processes), every rank makes the same solver and calls
+ * the same methods in the same order; each relaxes, restricts and corrects only its own block of layers
+ * ({@link #owner}) and holds valid states only there (and at its block's edges). Results have the same bits for
+ * every number of ranks.
  */
 public final class ForwardSolver implements AutoCloseable {
     /** Consecutive residual increases after which a solve counts as diverging. */
@@ -51,6 +58,10 @@ public final class ForwardSolver implements AutoCloseable {
     private final MultigridCycle cycle;
     private final SolveProgress progress = new SolveProgress();
     private final Precision precision;
+    private final Communicator ranks;
+    private final RankBlocks blocks;
+    /** One value handed from the rank that computed it to all: the divergence checks of the owner's states. */
+    private final MemorySegment shared;
     private final int width;
     private final int batch;
     /** How many blocks the batch tiles of an interval are shared between. */
@@ -98,8 +109,21 @@ public final class ForwardSolver implements AutoCloseable {
      */
     public ForwardSolver(Propagator propagator, Kernels kernels, int steps, double h, Precision precision, int width,
             int batch, MgritOptions options, WorkerPool pool, int batchWorkers) {
+        this(propagator, kernels, steps, h, precision, width, batch, options, pool, batchWorkers,
+                Communicator.single());
+    }
+
+    /**
+     * A solver on a borrowed pool that is one of {@code ranks.size()} ranks solving together (see the class comment):
+     * each rank's pool works on its block of layers.
+     *
+     * @throws IllegalArgumentException for bad options or sizes, a pool whose worker count batchWorkers does not
+     *                                  divide, or more ranks than the coarsest level has steps
+     */
+    public ForwardSolver(Propagator propagator, Kernels kernels, int steps, double h, Precision precision, int width,
+            int batch, MgritOptions options, WorkerPool pool, int batchWorkers, Communicator ranks) {
         this(propagator, kernels, steps, h, precision, width, batch, options, layerBlocks(pool, batchWorkers),
-                batchWorkers, true, pool);
+                batchWorkers, true, pool, ranks);
     }
 
     static int layerBlocks(WorkerPool pool, int batchWorkers) {
@@ -113,13 +137,13 @@ public final class ForwardSolver implements AutoCloseable {
     ForwardSolver(Propagator propagator, Kernels kernels, int steps, double h, Precision precision, int width,
             int batch, MgritOptions options, int layerWorkers, int batchWorkers, boolean keepSideProducts) {
         this(propagator, kernels, steps, h, precision, width, batch, options, layerWorkers, batchWorkers,
-                keepSideProducts, null);
+                keepSideProducts, null, Communicator.single());
     }
 
     /** {@code borrowed} is a pool to run on, or null to start (and own) one of layerWorkers × batchWorkers. */
     ForwardSolver(Propagator propagator, Kernels kernels, int steps, double h, Precision precision, int width,
             int batch, MgritOptions options, int layerWorkers, int batchWorkers, boolean keepSideProducts,
-            WorkerPool borrowed) {
+            WorkerPool borrowed, Communicator ranks) {
         if (width < 1 || batch < 1) {
             throw new IllegalArgumentException("states must be at least 1 × 1, got " + width + " × " + batch);
         }
@@ -131,6 +155,8 @@ public final class ForwardSolver implements AutoCloseable {
         this.kernels = kernels;
         this.options = options;
         this.hierarchy = options.hierarchy(steps, h);
+        this.blocks = new RankBlocks(hierarchy, ranks.rank(), ranks.size());
+        this.ranks = ranks;
         this.precision = precision;
         this.width = width;
         this.batch = batch;
@@ -151,8 +177,10 @@ public final class ForwardSolver implements AutoCloseable {
             this.pool = borrowed == null ? created : borrowed;
             this.ownsPool = borrowed == null;
             this.batchWorkers = batchWorkers;
-            this.cycle = new MultigridCycle(levels, options, pool, batchWorkers, kernels, BlockTransport.sharedMemory(),
-                    states(workers, 0), states(workers, 0), states(workers, 0));
+            int intervals = levels.length > 1 ? levels[0].intervals() : 0;
+            this.shared = arena.matrix(Precision.F64, 1, intervals + 1).segment();
+            this.cycle = new MultigridCycle(levels, options, pool, batchWorkers, kernels, ranks, blocks,
+                    shared.asSlice(Double.BYTES), states(workers, 0), states(workers, 0), states(workers, 0));
         } catch (RuntimeException | Error e) {
             if (created != null) {
                 created.close();
@@ -276,7 +304,7 @@ public final class ForwardSolver implements AutoCloseable {
                 kernels.fill(fine.u[n], 0);
             }
         } else if (guess == InitialGuess.SEQUENTIAL) {
-            Relaxation.serial(fine);
+            cycle.pipeline(0);
         }
         warm = false;
         normCount = 0;
@@ -313,7 +341,7 @@ public final class ForwardSolver implements AutoCloseable {
             cycle.solveCoarse(1, down);
             cycle.inject();
             progress.iterated(it + 1, norm);
-            if (!Double.isFinite(kernels.normMax(lastCPoint))) {
+            if (!Double.isFinite(fromOwner(lastCPoint, fine.steps / fine.cfactor * fine.cfactor))) {
                 throw new SolveDivergedException(it + 1,
                         "MGRIT diverged: the last C-point is not finite after iteration " + (it + 1));
             }
@@ -356,13 +384,13 @@ public final class ForwardSolver implements AutoCloseable {
         try {
             if (levels.length == 1) {
                 long start = System.nanoTime();
-                Relaxation.serialKeeping(levels[0]);
+                cycle.pipelineKeeping();
                 cycle.timers()[SolvePhase.FINAL_PASS.ordinal()] += System.nanoTime() - start;
             } else {
                 cycle.finalPass();
             }
             Level fine = levels[0];
-            if (!Double.isFinite(kernels.normMax(fine.u[fine.steps]))) {
+            if (!Double.isFinite(fromOwner(fine.u[fine.steps], fine.steps))) {
                 throw new SolveDivergedException(iterations, "MGRIT diverged: the final state is not finite after "
                         + iterations + " iteration" + (iterations == 1 ? "" : "s"));
             }
@@ -370,6 +398,33 @@ public final class ForwardSolver implements AutoCloseable {
         } finally {
             progress.ended();
         }
+    }
+
+    /** The largest magnitude in fine state n, as its owner computed it, on every rank. */
+    private double fromOwner(Matrix state, int n) {
+        int owner = blocks.owner(n);
+        if (owner == ranks.rank()) {
+            shared.setAtIndex(ValueLayout.JAVA_DOUBLE, 0, kernels.normMax(state));
+        }
+        if (ranks.size() > 1) {
+            ranks.broadcast(shared.asSlice(0, Double.BYTES), owner);
+        }
+        return shared.getAtIndex(ValueLayout.JAVA_DOUBLE, 0);
+    }
+
+    /** The rank that owns fine state n (0 ≤ n ≤ N) and its side product: the one whose block steps from it. */
+    public int owner(int n) {
+        return blocks.owner(n);
+    }
+
+    /** The ranks this solver is distributed over. */
+    public Communicator ranks() {
+        return ranks;
+    }
+
+    /** Which layers each rank owns. */
+    RankBlocks blocks() {
+        return blocks;
     }
 
     /** Adds time spent in a phase outside the cycle (the adjoint's separate gradient pass). */
@@ -387,7 +442,10 @@ public final class ForwardSolver implements AutoCloseable {
                 hierarchy.pointsPerLevel(), cycle.timers());
     }
 
-    /** The fine state u_n (0 ≤ n ≤ N) of the last solve; owned by this solver, overwritten by the next solve. */
+    /**
+     * The fine state u_n (0 ≤ n ≤ N) of the last solve; owned by this solver, overwritten by the next solve. Across
+     * ranks, valid on its {@link #owner} only.
+     */
     public Matrix state(int n) {
         return levels[0].u[n];
     }

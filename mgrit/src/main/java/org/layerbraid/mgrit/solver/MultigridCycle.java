@@ -1,5 +1,7 @@
 package org.layerbraid.mgrit.solver;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import org.layerbraid.mgrit.exec.Partition;
 import org.layerbraid.mgrit.exec.Region;
 import org.layerbraid.mgrit.exec.WorkerPool;
@@ -13,8 +15,14 @@ import org.layerbraid.vecmath.Matrix;
  * contiguous block of intervals and the j-th block of tiles ({@link Partition}). An (interval, tile)'s work never
  * depends on which worker does it, and residual norms are kept per interval and tile and summed in tile order and
  * then interval order, so the results do not depend on how the workers are split. The coarsest level, whose columns
- * are independent too, is shared out by tiles among all workers. Boundary hand-offs and the sum go through a
- * {@link BlockTransport}. Phases on level 0 are timed; everything below level 0 counts as the coarse solve.
+ * are independent too, is shared out by tiles among all workers.
+ * <p>
+ * Across ranks ({@link Communicator}), each rank runs the same cycle on its own block of intervals
+ * ({@link RankBlocks}); after a phase that wrote a state another rank reads next, it sends it: a C-relaxation the
+ * next rank's first C-point, a restriction the next rank's first coarse point and right-hand side, a correction its
+ * own first C-point back to the previous rank (whose restriction reads it). The coarsest level is solved as a
+ * pipeline through the ranks, as XBraid does; the per-interval residual norms are gathered and summed in interval
+ * order by every rank. Phases on level 0 are timed; everything below level 0 counts as the coarse solve.
  */
 final class MultigridCycle {
     /** The interval-wise phases a region can run. */
@@ -27,14 +35,15 @@ final class MultigridCycle {
     private final MgritOptions.Cycle shape;
     private final WorkerPool pool;
     private final Kernels kernels;
-    private final BlockTransport transport;
+    private final Communicator ranks;
+    private final RankBlocks blocks;
     /** One work matrix per worker, and two more for the F-points of the fused relaxation and restriction. */
     private final Matrix[] scratch;
     private final Matrix[] fPointsA;
     private final Matrix[] fPointsB;
     /** Squared residual norm per C-interval and tile of level 0, and per interval summed over its tiles. */
     private final double[][] squares;
-    private final double[] intervalSquares;
+    private final MemorySegment intervalSquares;
     private final int layerBlocks;
     private final int batchBlocks;
     private final long[] nanos = new long[SolvePhase.values().length];
@@ -43,18 +52,20 @@ final class MultigridCycle {
     private int level;
 
     MultigridCycle(Level[] levels, MgritOptions options, WorkerPool pool, int batchBlocks, Kernels kernels,
-            BlockTransport transport, Matrix[] scratch, Matrix[] fPointsA, Matrix[] fPointsB) {
+            Communicator ranks, RankBlocks blocks, MemorySegment intervalSquares, Matrix[] scratch, Matrix[] fPointsA,
+            Matrix[] fPointsB) {
         this.levels = levels;
         this.shape = options.cycle();
         this.pool = pool;
         this.kernels = kernels;
-        this.transport = transport;
+        this.ranks = ranks;
+        this.blocks = blocks;
         this.scratch = scratch;
         this.fPointsA = fPointsA;
         this.fPointsB = fPointsB;
         int intervals = levels.length > 1 ? levels[0].intervals() : 0;
         this.squares = new double[intervals][levels[0].tiles()];
-        this.intervalSquares = new double[intervals];
+        this.intervalSquares = intervalSquares;
         this.batchBlocks = batchBlocks;
         this.layerBlocks = pool.workers() / batchBlocks;
     }
@@ -106,16 +117,28 @@ final class MultigridCycle {
         return residualNorm();
     }
 
-    /** The residual norm from the squares the last measured phase kept: per tile, then per interval in order. */
+    /**
+     * The residual norm from the squares the last measured phase kept: per tile, then per interval in order, each
+     * rank's intervals gathered from it first.
+     */
     private double residualNorm() {
-        for (int k = 0; k < squares.length; k++) {
+        for (int k = blocks.firstInterval(0); k < blocks.endInterval(0); k++) {
             double sum = 0;
             for (double v : squares[k]) {
                 sum += v;
             }
-            intervalSquares[k] = sum;
+            intervalSquares.setAtIndex(ValueLayout.JAVA_DOUBLE, k, sum);
         }
-        return Math.sqrt(transport.sumInOrder(intervalSquares));
+        for (int r = 0; r < ranks.size() && ranks.size() > 1; r++) {
+            long from = blocks.firstInterval(0, r);
+            long to = blocks.endInterval(0, r);
+            ranks.broadcast(intervalSquares.asSlice(from * Double.BYTES, (to - from) * Double.BYTES), r);
+        }
+        double sum = 0;
+        for (int k = 0; k < squares.length; k++) {
+            sum += intervalSquares.getAtIndex(ValueLayout.JAVA_DOUBLE, k);
+        }
+        return Math.sqrt(sum);
     }
 
     /** Restricts level l to level l + 1 without measuring. */
@@ -139,7 +162,7 @@ final class MultigridCycle {
      */
     private void cycle(int l, boolean down, boolean fShape) {
         if (l == levels.length - 1) {
-            run(Phase.COARSEST, l);
+            pipeline(l);
             return;
         }
         if (down) {
@@ -166,15 +189,94 @@ final class MultigridCycle {
         run(Phase.FINAL_PASS, 0);
     }
 
+    /**
+     * Solves level l exactly by stepping through it: each rank steps its block once the previous rank's last state
+     * has arrived, then hands its own on (the coarsest level, a sequential initial guess, a one-level solve).
+     */
+    void pipeline(int l) {
+        Matrix[] u = levels[l].u;
+        if (!blocks.first()) {
+            ranks.receive(u[blocks.firstPoint(l)].segment(), ranks.rank() - 1);
+            ranks.complete();
+        }
+        phase = Phase.COARSEST;
+        level = l;
+        pool.run(body);
+        if (!blocks.last()) {
+            ranks.send(u[blocks.endPoint(l)].segment(), ranks.rank() + 1);
+            ranks.complete();
+        }
+    }
+
+    /**
+     * {@link #pipeline} of level 0 keeping every step's side product, each step on the whole batch by the calling
+     * thread: the one-level solve, whose adjoint adds each layer's gradient as it steps.
+     */
+    void pipelineKeeping() {
+        Matrix[] u = levels[0].u;
+        if (!blocks.first()) {
+            ranks.receive(u[blocks.firstPoint(0)].segment(), ranks.rank() - 1);
+            ranks.complete();
+        }
+        Relaxation.serialKeeping(levels[0], blocks.firstPoint(0), blocks.endPoint(0));
+        if (!blocks.last()) {
+            ranks.send(u[blocks.endPoint(0)].segment(), ranks.rank() + 1);
+            ranks.complete();
+        }
+    }
+
     private void run(Phase p, int l) {
         long start = l == 0 ? System.nanoTime() : 0;
         phase = p;
         level = l;
         pool.run(body);
-        transport.handOffBoundaries(l);
+        if (ranks.size() > 1) {
+            handOff(p, l);
+        }
         if (l == 0) {
             nanos[timer(p).ordinal()] += System.nanoTime() - start;
         }
+    }
+
+    /** Sends the states phase p wrote on level l that a neighbouring rank reads next, and receives its. */
+    private void handOff(Phase p, int l) {
+        int previous = ranks.rank() - 1;
+        int next = ranks.rank() + 1;
+        switch (p) {
+            case C_RELAX -> {
+                Matrix[] u = levels[l].u;
+                if (!blocks.last()) {
+                    ranks.send(u[blocks.endPoint(l)].segment(), next);
+                }
+                if (!blocks.first()) {
+                    ranks.receive(u[blocks.firstPoint(l)].segment(), previous);
+                }
+            }
+            case RESTRICT, MEASURED_RESTRICT, RELAX_RESTRICT, MEASURED_RELAX_RESTRICT -> {
+                Level coarse = levels[l + 1];
+                if (!blocks.last()) {
+                    ranks.send(coarse.u[blocks.endPoint(l + 1)].segment(), next);
+                    ranks.send(coarse.rhs[blocks.endPoint(l + 1)].segment(), next);
+                }
+                if (!blocks.first()) {
+                    ranks.receive(coarse.u[blocks.firstPoint(l + 1)].segment(), previous);
+                    ranks.receive(coarse.rhs[blocks.firstPoint(l + 1)].segment(), previous);
+                }
+            }
+            case INJECT, CORRECT -> {
+                Matrix[] u = levels[l].u;
+                if (!blocks.first()) {
+                    ranks.send(u[blocks.firstPoint(l)].segment(), previous);
+                }
+                if (!blocks.last()) {
+                    ranks.receive(u[blocks.endPoint(l)].segment(), next);
+                }
+            }
+            case F_RELAX, FINAL_PASS, COARSEST -> {
+                return; // F-points and side products stay with their interval; the pipeline hands off itself
+            }
+        }
+        ranks.complete();
     }
 
     private static SolvePhase timer(Phase p) {
@@ -191,15 +293,18 @@ final class MultigridCycle {
         Level fine = levels[level];
         int tiles = fine.tiles();
         if (phase == Phase.COARSEST) {
-            Relaxation.serial(fine, Partition.from(worker, workers, tiles), Partition.to(worker, workers, tiles));
+            Relaxation.serial(fine, blocks.firstPoint(level), blocks.endPoint(level),
+                    Partition.from(worker, workers, tiles), Partition.to(worker, workers, tiles));
             return;
         }
         int block = worker / batchBlocks;
         int t0 = Partition.from(worker % batchBlocks, batchBlocks, tiles);
         int t1 = Partition.to(worker % batchBlocks, batchBlocks, tiles);
-        int n = fine.intervals();
+        int first = blocks.firstInterval(level);
+        int n = blocks.endInterval(level) - first;
         Matrix mine = scratch[worker];
-        for (int k = Partition.from(block, layerBlocks, n); k < Partition.to(block, layerBlocks, n); k++) {
+        for (int k = first + Partition.from(block, layerBlocks, n); k < first + Partition.to(block, layerBlocks, n);
+                k++) {
             switch (phase) {
                 case F_RELAX -> Relaxation.f(fine, k, t0, t1);
                 case C_RELAX -> Relaxation.c(fine, k, mine, kernels, t0, t1);

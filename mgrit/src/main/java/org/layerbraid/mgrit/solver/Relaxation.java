@@ -72,26 +72,24 @@ final class Relaxation {
         }
     }
 
-    /** Solves the level's equation exactly by stepping through all its points, whole batch per step. */
-    static void serial(Level level) {
-        serial(level, 0, level.tiles());
-    }
-
-    /** The exact solve on tiles [t0, t1) only: every column is independent, so tiles can go to different workers. */
-    static void serial(Level level, int t0, int t1) {
+    /**
+     * The exact solve of steps [j0, j1) (from point j0 to j1) on tiles [t0, t1) only: every column is independent,
+     * so tiles can go to different workers.
+     */
+    static void serial(Level level, int j0, int j1, int t0, int t1) {
         if (t0 >= t1) {
             return;
         }
         int c0 = level.tileStart(t0);
         int c1 = level.tileEnd(t1 - 1);
-        for (int j = 0; j < level.steps; j++) {
+        for (int j = j0; j < j1; j++) {
             level.step(j, c0, c1);
         }
     }
 
-    /** {@link #serial} keeping every step's side product: one level's whole solve. */
-    static void serialKeeping(Level level) {
-        for (int j = 0; j < level.steps; j++) {
+    /** The exact solve of steps [j0, j1) keeping every step's side product, whole batch per step. */
+    static void serialKeeping(Level level, int j0, int j1) {
+        for (int j = j0; j < j1; j++) {
             level.stepKeeping(j, 0, level.batch);
         }
     }

@@ -29,6 +29,7 @@ import org.layerbraid.mgrit.nn.AdaptiveEvaluator;
 import org.layerbraid.mgrit.nn.Evaluator;
 import org.layerbraid.mgrit.nn.LayerParallelEvaluator;
 import org.layerbraid.mgrit.nn.SerialEvaluator;
+import org.layerbraid.mgrit.solver.Communicator;
 import org.layerbraid.mgrit.solver.SolveDivergedException;
 import org.layerbraid.mgrit.train.DivergedException;
 import org.layerbraid.mgrit.train.FullBatchTrainer;
@@ -68,12 +69,16 @@ public final class TrainingRun {
     private final Kernels kernels = Kernels.defaults();
     /** The run's one worker pool: every evaluator (training, validation, adaptive control) borrows it. */
     private final WorkerPool pool;
+    /** The processes training together; rank 0 writes the run folder. */
+    private final Communicator ranks;
 
-    private TrainingRun(TrainSettings settings, RunFolder folder, TrainingListener listener, WorkerPool pool) {
+    private TrainingRun(TrainSettings settings, RunFolder folder, TrainingListener listener, WorkerPool pool,
+            Communicator ranks) {
         this.settings = settings;
         this.out = folder.path();
         this.listener = listener;
         this.pool = pool;
+        this.ranks = ranks;
     }
 
     /** Thrown through the trainer when the listener asks to stop; the run then ends normally. */
@@ -111,6 +116,46 @@ public final class TrainingRun {
      */
     public static HistoryRow execute(TrainSettings settings, Path out, Path resume, TrainingListener listener,
             WorkerPool pool) throws IOException {
+        return execute(settings, out, resume, listener, pool, Communicator.single());
+    }
+
+    /**
+     * {@link #execute(TrainSettings, Path, Path, TrainingListener, WorkerPool)} as one of {@code ranks.size()}
+     * processes training together, the layers distributed over them (layer-parallel methods only); every rank calls
+     * it with the same settings (checked first). Rank 0 writes the run folder and reports to the listener; the other
+     * ranks write into a temporary folder of their own that is deleted at the end, and report nothing.
+     *
+     * @throws IllegalArgumentException when the ranks disagree on the settings, the method is not layer-parallel, or
+     *                                  there are more ranks than the coarsest MGRIT level has steps
+     */
+    public static HistoryRow execute(TrainSettings settings, Path out, Path resume, TrainingListener listener,
+            WorkerPool pool, Communicator ranks) throws IOException {
+        if (ranks.size() == 1) {
+            return executeHere(settings, out, resume, listener, pool, ranks);
+        }
+        RankAgreement.check(settings, ranks);
+        if (ranks.rank() == 0) {
+            return executeHere(settings, out, resume, listener, pool, ranks);
+        }
+        Path scratch = Files.createTempDirectory("layerbraid-rank" + ranks.rank() + "-");
+        try {
+            return executeHere(settings, scratch.resolve("run"), resume, TrainingListener.NONE, pool, ranks);
+        } finally {
+            deleteTree(scratch);
+        }
+    }
+
+    /** Deletes a rank's scratch folder; what cannot be deleted stays in the temporary directory. */
+    private static void deleteTree(Path root) {
+        try (var paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a leftover temporary folder is harmless
+        }
+    }
+
+    private static HistoryRow executeHere(TrainSettings settings, Path out, Path resume, TrainingListener listener,
+            WorkerPool pool, Communicator ranks) throws IOException {
         if (pool.workers() != settings.threads()) {
             throw new IllegalArgumentException("the settings ask for " + settings.threads() + " threads, the pool has "
                     + pool.workers() + " workers");
@@ -128,14 +173,14 @@ public final class TrainingRun {
                             + (settings.nestedLevels() + 1) + ": " + layers + " layers, into " + stage);
                     try (RunFolder stageFolder = new RunFolder(stage).claim()) {
                         new TrainingRun(settings.nestedStage(layers, settings.nestedIterations(), start), stageFolder,
-                                listener, pool).run(null);
+                                listener, pool, ranks).run(null);
                     }
                     start = stage.resolve(MODEL);
                 }
                 listener.note("Nested iteration, last stage: " + settings.layers() + " layers");
                 run = settings.startingFrom(start);
             }
-            return new TrainingRun(run, folder, listener, pool).run(resume);
+            return new TrainingRun(run, folder, listener, pool, ranks).run(resume);
         }
     }
 
@@ -342,7 +387,7 @@ public final class TrainingRun {
             return new SerialEvaluator(kernels, config, batch, pool);
         }
         LayerParallelEvaluator mgrit = new LayerParallelEvaluator(kernels, config, batch, lp.forwardOptions(),
-                lp.adjointOptions(), pool, lp.batchThreads());
+                lp.adjointOptions(), pool, lp.batchThreads(), ranks);
         if (lp.adaptive() == null) {
             return mgrit;
         }
