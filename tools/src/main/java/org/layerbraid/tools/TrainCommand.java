@@ -205,8 +205,8 @@ public final class TrainCommand implements Callable<Integer> {
     /** Options that describe the run itself and so cannot change on --resume. */
     private static final List<String> RUN_OPTIONS = List.of("--example", "--data", "--label-column",
             "--validation-fraction", "--train-size", "--validation-size", "--fashion-mnist-dir", "--limit", "--layers",
-            "--width", "--layer", "--kernel", "--final-time", "--activation", "--opening", "--bias", "--gamma-tik", "--gamma-ddt",
-            "--gamma-class", "--precision", "--init", "--init-scale", "--optimizer", "--batch", "--learning-rate",
+            "--width", "--layer", "--kernel", "--final-time", "--activation", "--opening", "--bias", "--gamma-tik",
+            "--gamma-ddt", "--gamma-class", "--precision", "--init", "--init-scale", "--optimizer", "--batch", "--learning-rate",
             "--momentum", "--lbfgs-memory", "--ls-max-iterations", "--ls-factor", "--initial-step", "--gtol", "--seed",
             "--config", "--method", "--levels", "--min-coarse", "--cfactor0", "--cfactor", "--relax0", "--relax",
             "--fwd-iterations", "--adj-iterations", "--tolerance", "--adjoint-tolerance", "--fcycle",

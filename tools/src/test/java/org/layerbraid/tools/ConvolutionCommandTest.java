@@ -105,8 +105,8 @@ class ConvolutionCommandTest {
         Path other = dir.resolve("three-channels");
         assertEquals(1, run(conv(3, other, "--init-from",
                 dir.resolve("conv").resolve("model.safetensors").toString())));
-        assertTrue(err.toString().strip().endsWith("the model has 2 channels, 3 × 3 kernels on 28 × 28 images, this run "
-                + "3 channels, 3 × 3 kernels on 28 × 28 images"), err.toString());
+        assertTrue(err.toString().strip().endsWith("the model has 2 channels, 3 × 3 kernels on 28 × 28 images, "
+                + "this run 3 channels, 3 × 3 kernels on 28 × 28 images"), err.toString());
         assertFalse(Files.exists(other.resolve("model.safetensors")));
         // nor can a resume change them
         assertEquals(2, run("train", "--resume", dir.resolve("conv").resolve("checkpoint.safetensors").toString(),

@@ -178,10 +178,9 @@ public record TrainSettings(String example, Path data, String labelColumn, doubl
         if (convolutional()) {
             // A convolution sums channels · k² terms; the classifier reads channels × pixels values.
             double k2 = (double) kernel * kernel;
+            double state = (double) width * FashionMnist.IMAGE_HEIGHT * FashionMnist.IMAGE_WIDTH;
             return toBuilder().init(Initialization.Kind.NORMAL).initOpening(1 / Math.sqrt(k2))
-                    .initLayers(1 / Math.sqrt(width * k2))
-                    .initClassifier(1 / Math.sqrt((double) width * FashionMnist.IMAGE_HEIGHT * FashionMnist.IMAGE_WIDTH))
-                    .build();
+                    .initLayers(1 / Math.sqrt(width * k2)).initClassifier(1 / Math.sqrt(state)).build();
         }
         if (!example.equals("csv")) {
             return this;
