@@ -12,3 +12,7 @@ channels="${CHANNELS:-4}"; layers="${LAYERS:-8}"; batch="${BATCH:-1024}"
     -p batch="$batch" -p threads=1,2 -p precision=F32 -rf csv -rff /tmp/conv-gradient-bench.csv 2>/dev/null \
     | grep -E "^(Benchmark|ConvGradientBench)"
 /usr/bin/python3 scripts/torch_conv_resnet.py --channels "$channels" --layers "$layers" --batch "$batch" --threads 1 2
+# PyTorch's best case: with glibc's default thresholds it frees and maps its large buffers again on every step.
+echo "# PyTorch with MALLOC_MMAP_THRESHOLD_ and MALLOC_TRIM_THRESHOLD_ raised (no page faults per step)"
+MALLOC_MMAP_THRESHOLD_=1000000000 MALLOC_TRIM_THRESHOLD_=1000000000 /usr/bin/python3 scripts/torch_conv_resnet.py \
+    --channels "$channels" --layers "$layers" --batch "$batch" --threads 1 2
