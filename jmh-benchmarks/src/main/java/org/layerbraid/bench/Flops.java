@@ -29,6 +29,16 @@ final class Flops {
         return 4.0 * width * width * batch;
     }
 
+    /**
+     * A convolutional kernel of {@link ConvStepBench}: 2·C²·k²·size² per example for each same-padding
+     * convolution it runs (taps in the zero padding included, as PyTorch counts them): one for the step, the
+     * adjoint and the kernel gradient, two for the adjoint with the gradients.
+     */
+    static double conv(String method, int channels, int size, int kernel, int batch) {
+        double one = 2.0 * channels * channels * kernel * kernel * size * size * batch;
+        return "adjointWithGradients".equals(method) ? 2 * one : one;
+    }
+
     /** Square GEMM of size n. */
     static double gemm(int n) {
         return 2.0 * n * n * n;

@@ -6,6 +6,8 @@ import java.util.List;
 public enum Suite {
     /** Kernel GFLOP/s against the FMA probe's peak, f64 and f32. */
     KERNELS(FmaPeak.class, ResidualStepBench.class, AdjointStepBench.class, GemmBench.class),
+    /** Convolutional layer kernels (3 × 3, 8 channels of 28 × 28) in GFLOP/s against the FMA probe's peak. */
+    CONV(FmaPeak.class, ConvStepBench.class),
     /** The cost model's unit costs and serial forward+backward, on 1 thread and data-parallel. */
     SERIAL(LayerStepBench.class, SerialGradientBench.class),
     /** MGRIT forward V-cycle, adjoint V-cycle and one-shot step on P workers. */

@@ -138,6 +138,9 @@ public final class SuiteRunner {
                     Integer.parseInt(params.get("batch")));
             case "AdjointStepBench" -> Flops.adjointStep(Integer.parseInt(params.get("width")),
                     Integer.parseInt(params.get("batch")));
+            case "ConvStepBench" -> Flops.conv(name.substring(name.indexOf('.') + 1),
+                    Integer.parseInt(params.get("channels")), Integer.parseInt(params.get("size")),
+                    Integer.parseInt(params.get("kernel")), Integer.parseInt(params.get("batch")));
             default -> Double.NaN;
         };
     }

@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 /** {@code layerbraid bench}: runs JMH suites and writes results.json, report.md and charts. */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Runs benchmark suites (JMH); writes results.json, jmh.json, report.md and PNG charts to --out.",
-            "Suites: kernels (GFLOP/s, %% of the FMA peak);",
+            "Suites: kernels (GFLOP/s, %% of the FMA peak); conv (the convolutional layer's kernels, likewise);",
             "serial (the cost model's unit costs; serial forward+backward on 1 and P threads);",
             "mgrit (forward V-cycle, adjoint V-cycle, one-shot step on P workers); pool (parallel region cost);",
             "predict (Predictor latency, batch 1/16/64); latency (a load test of single-example prediction on 1 and 2",
@@ -34,7 +34,7 @@ final class BenchCommand implements Callable<Integer> {
     boolean quick;
 
     @Option(names = "--suite", paramLabel = "SUITE", split = ",",
-            description = "Suites to run (repeatable or comma-separated): kernels, serial, mgrit, pool, predict, "
+            description = "Suites to run (repeatable or comma-separated): kernels, conv, serial, mgrit, pool, predict, "
                     + "latency or all (default: kernels).")
     List<String> suites = new ArrayList<>();
 
@@ -105,6 +105,6 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         throw new ParameterException(spec.commandLine(), "unknown suite '" + name
-                + "': use kernels, serial, mgrit, pool, predict, latency or all");
+                + "': use kernels, conv, serial, mgrit, pool, predict, latency or all");
     }
 }

@@ -60,15 +60,19 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--layers", defaultValue = "30", description = "Residual layers N (default ${DEFAULT-VALUE}).")
     int layers;
-    @Option(names = "--width", defaultValue = "8", description = "Channels (default ${DEFAULT-VALUE}).")
+    @Option(names = "--width", defaultValue = "8", description = "Channels: neurons of a dense layer, feature maps of a conv layer (default ${DEFAULT-VALUE}).")
     int width;
+    @Option(names = "--layer", defaultValue = "dense", description = "Residual layers: dense or conv (k × k convolutions over the image, for --example fashion-mnist) (default ${DEFAULT-VALUE}).")
+    String layer;
+    @Option(names = "--kernel", defaultValue = "3", description = "--layer conv: kernel size k, odd (default ${DEFAULT-VALUE}).")
+    int kernel;
     @Option(names = "--final-time", defaultValue = "1.0", description = "T; each layer steps h = T/N (default ${DEFAULT-VALUE}).")
     double finalTime;
     @Option(names = "--activation", defaultValue = "smoothrelu", description = "tanh, relu or smoothrelu (default ${DEFAULT-VALUE}).")
     String activation;
-    @Option(names = "--opening", defaultValue = "dense", description = "Opening layer: dense or zero (zero-padding) (default ${DEFAULT-VALUE}).")
+    @Option(names = "--opening", defaultValue = "dense", description = "Opening layer: dense or zero (zero-padding); for --layer conv replicate (the image in every channel, the default) or conv (a learned k × k convolution) (default ${DEFAULT-VALUE}).")
     String opening;
-    @Option(names = "--bias", defaultValue = "scalar", description = "Bias per layer: scalar (the reference) or channel (default ${DEFAULT-VALUE}).")
+    @Option(names = "--bias", defaultValue = "scalar", description = "Bias per layer: scalar (the reference) or channel (default ${DEFAULT-VALUE}; channel for --layer conv, which takes no other).")
     String bias;
     @Option(names = "--gamma-tik", defaultValue = "1e-7", description = "Tikhonov weight (default ${DEFAULT-VALUE}).")
     double gammaTik;
@@ -196,13 +200,13 @@ public final class TrainCommand implements Callable<Integer> {
     /** The reference code's other configuration keys: accepted and named as ignored. */
     private static final java.util.Set<String> REFERENCE_KEYS = java.util.Set.of("datafolder", "ftrain_ex",
             "ftrain_labels", "fval_ex", "fval_labels", "weightsopenfile", "weightsclassificationfile",
-            "network_type", "type_openlayer", "batch_type", "stepsize_type", "validationlevel");
+            "batch_type", "stepsize_type", "validationlevel");
 
     /** Options that describe the run itself and so cannot change on --resume. */
     private static final List<String> RUN_OPTIONS = List.of("--example", "--data", "--label-column",
             "--validation-fraction", "--train-size", "--validation-size", "--fashion-mnist-dir", "--limit", "--layers",
-            "--width", "--final-time", "--activation", "--opening", "--bias", "--gamma-tik", "--gamma-ddt",
-            "--gamma-class", "--precision", "--init", "--init-scale", "--optimizer", "--batch", "--learning-rate",
+            "--width", "--layer", "--kernel", "--final-time", "--activation", "--opening", "--bias", "--gamma-tik",
+            "--gamma-ddt", "--gamma-class", "--precision", "--init", "--init-scale", "--optimizer", "--batch", "--learning-rate",
             "--momentum", "--lbfgs-memory", "--ls-max-iterations", "--ls-factor", "--initial-step", "--gtol", "--seed",
             "--config", "--method", "--levels", "--min-coarse", "--cfactor0", "--cfactor", "--relax0", "--relax",
             "--fwd-iterations", "--adj-iterations", "--tolerance", "--adjoint-tolerance", "--fcycle",
@@ -326,12 +330,22 @@ public final class TrainCommand implements Callable<Integer> {
             case "normal" -> Initialization.Kind.NORMAL;
             default -> throw new IllegalArgumentException("unknown --init '" + init + "': use reference or normal");
         };
-        boolean dense = switch (opening.toLowerCase(Locale.ROOT)) {
+        String layerKind = layer.toLowerCase(Locale.ROOT);
+        boolean conv = layerKind.equals("conv");
+        boolean dense = conv ? switch (given("--opening") ? opening.toLowerCase(Locale.ROOT) : "replicate") {
+            case "conv" -> true;
+            case "replicate" -> false;
+            default -> throw new IllegalArgumentException("--opening '" + opening + "' does not open convolutional "
+                    + "layers: use replicate or conv");
+        } : switch (opening.toLowerCase(Locale.ROOT)) {
             case "dense" -> true;
             case "zero", "zero-pad", "zeropad" -> false;
+            case "replicate", "conv" -> throw new IllegalArgumentException("--opening " + opening
+                    + " needs convolutional layers (--layer conv)");
             default -> throw new IllegalArgumentException("unknown --opening '" + opening + "': use dense or zero");
         };
-        boolean scalarBias = switch (bias.toLowerCase(Locale.ROOT)) {
+        // Convolutional layers have one bias per channel (the reference's one scalar per layer is not offered).
+        boolean scalarBias = switch (conv && !given("--bias") ? "channel" : bias.toLowerCase(Locale.ROOT)) {
             case "scalar" -> true;
             case "channel" -> false;
             default -> throw new IllegalArgumentException("unknown --bias '" + bias + "': use scalar or channel");
@@ -339,7 +353,8 @@ public final class TrainCommand implements Callable<Integer> {
         TrainSettings s = TrainSettings.builder().example(ex).data(data).labelColumn(labelColumn)
                 .validationFraction(validationFraction).trainSize(trainSize).validationSize(validationSize)
                 .fashionMnistDir(fashionMnistDir).limit(limit).layers(layers).width(width).finalTime(finalTime)
-                .activation(Activation.parse(activation)).denseOpening(dense).scalarBias(scalarBias).gammaTik(gammaTik)
+                .activation(Activation.parse(activation)).denseOpening(dense).scalarBias(scalarBias).layer(layerKind)
+                .kernel(kernel).gammaTik(gammaTik)
                 .gammaDdt(gammaDdt).gammaClass(gammaClass).precision(Precision.parse(precision)).init(kind)
                 .initOpening(openingScale()).initLayers(initScale).initClassifier(classifierScale())
                 .optimizer(optimizer.toLowerCase(Locale.ROOT)).iterations(iterations).batch(batch)
@@ -403,6 +418,18 @@ public final class TrainCommand implements Callable<Integer> {
                     set("--layers", () -> layers = n - 2);
                 }
                 case "nchannels" -> set("--width", () -> width = cfg.integer(key));
+                case "network_type" -> set("--layer", () -> layer = switch (value.toLowerCase(Locale.ROOT)) {
+                    case "dense" -> "dense";
+                    case "convolutional" -> "conv";
+                    default -> throw cfg.error(key, "use dense or convolutional");
+                });
+                case "type_openlayer" -> {
+                    if (value.equalsIgnoreCase("replicate")) {
+                        set("--opening", () -> opening = "replicate");
+                    } else {
+                        ignored.add(key);
+                    }
+                }
                 case "T" -> set("--final-time", () -> finalTime = cfg.number(key));
                 case "activation" -> set("--activation", () -> activation = value);
                 case "gamma_tik" -> set("--gamma-tik", () -> gammaTik = cfg.number(key));
@@ -461,6 +488,16 @@ public final class TrainCommand implements Callable<Integer> {
                     ignored.add(key);
                 }
             }
+        }
+        if (layer.equalsIgnoreCase("conv") && cfg.entries().containsKey("nchannels") && !given("--width")) {
+            // The reference's convolutional width counts every value of the state: channels × image pixels.
+            int pixels = FashionMnist.IMAGE_HEIGHT * FashionMnist.IMAGE_WIDTH;
+            if (width % pixels != 0) {
+                throw cfg.error("nchannels", "a convolutional network's nchannels is channels × image pixels, and "
+                        + width + " is not a multiple of the " + FashionMnist.IMAGE_HEIGHT + " × "
+                        + FashionMnist.IMAGE_WIDTH + " image's " + pixels + " pixels");
+            }
+            width /= pixels;
         }
         if (!ignored.isEmpty()) {
             spec.commandLine().getErr().println("layerbraid train: " + cfg.file() + ": ignored keys: "

@@ -21,21 +21,27 @@ public final class Kernels {
     /** System property choosing the implementation: {@code panama} or {@code scalar}. */
     public static final String PROPERTY = "layerbraid.kernels";
 
-    private static final Kernels SCALAR = new Kernels("scalar", ScalarKernelsF64.INSTANCE, ScalarKernelsF32.INSTANCE);
+    private static final Kernels SCALAR = new Kernels("scalar", ScalarKernelsF64.INSTANCE, ScalarKernelsF32.INSTANCE,
+            ScalarConvKernelsF64.INSTANCE, ScalarConvKernelsF32.INSTANCE);
 
     private final String name;
     private final KernelsF64 f64;
     private final KernelsF32 f32;
+    private final ConvKernelsF64 conv64;
+    private final ConvKernelsF32 conv32;
 
-    private Kernels(String name, KernelsF64 f64, KernelsF32 f32) {
+    private Kernels(String name, KernelsF64 f64, KernelsF32 f32, ConvKernelsF64 conv64, ConvKernelsF32 conv32) {
         this.name = name;
         this.f64 = f64;
         this.f32 = f32;
+        this.conv64 = conv64;
+        this.conv32 = conv32;
     }
 
     /** Holder: the vectorised classes are loaded only when asked for, so a JVM without the module works. */
     private static final class Panama {
-        static final Kernels INSTANCE = new Kernels("panama", PanamaKernelsF64.INSTANCE, PanamaKernelsF32.INSTANCE);
+        static final Kernels INSTANCE = new Kernels("panama", PanamaKernelsF64.INSTANCE, PanamaKernelsF32.INSTANCE,
+                PanamaConvKernelsF64.INSTANCE, PanamaConvKernelsF32.INSTANCE);
     }
 
     private static final class Default {
@@ -352,6 +358,170 @@ public final class Kernels {
         }
     }
 
+    // ================================================================ convolutional layers
+    //
+    // Layout (see ConvShape): rows = channels·height·width, one column per example, so SIMD lanes run across
+    // examples exactly as in the dense kernels. A vector never straddles two pixels, so image sizes need no
+    // vector tails, and the zero padding of a same convolution is just the taps that fall outside the image.
+
+    /**
+     * {@code y = conv(kernel, x) + bias}, the same-padding k × k convolution of {@link ConvShape} (stride 1)
+     * on the columns {@code [c0, c1)}: x is inRows × batch, y outRows × batch, kernel outChannels ×
+     * (inChannels·k·k), bias outChannels × 1 or null. Any channel counts (e.g. a 1 → C opening layer).
+     */
+    public void convolve(ConvShape s, Matrix kernel, Matrix bias, Matrix x, Matrix y, int c0, int c1) {
+        String op = "convolve";
+        convOperands(op, s, kernel, bias, x);
+        shape(op, "y", y, x, s.outRows(), x.cols());
+        disjoint(op, "y", y, "x", x);
+        disjoint(op, "y", y, "kernel", kernel);
+        disjoint(op, "y", y, "bias", bias);
+        range(op, x, c0, c1);
+        if (x.precision() == Precision.F64) {
+            conv64.convolve(s, kernel, bias, x, y, c0, c1);
+        } else {
+            conv32.convolve(s, kernel, bias, x, y, c0, c1);
+        }
+    }
+
+    /**
+     * The convolutional residual step {@code next = u + h·σ(z)}, {@code z = conv(kernel, u) + bias}, on the
+     * columns {@code [c0, c1)}, with the contract of {@link #residualStep(Matrix, Matrix, double, Activation,
+     * Matrix, Matrix, Matrix, int, int)}: z is stored when not null, next may be null to compute only z,
+     * outputs must not overlap inputs. The shape must have as many output as input channels; u, next and z
+     * are (channels·height·width) × batch.
+     */
+    public void convResidualStep(ConvShape s, Matrix kernel, Matrix bias, double h, Activation act, Matrix u,
+            Matrix next, Matrix z, int c0, int c1) {
+        String op = "convResidualStep";
+        residualShape(op, s);
+        convOperands(op, s, kernel, bias, u);
+        finite(op, "h", h);
+        notNull(op, "activation", act);
+        if (next == null && z == null) {
+            throw new IllegalArgumentException(op + ": next and z are both null, nothing to compute");
+        }
+        if (next != null) {
+            shape(op, "next", next, u, s.outRows(), u.cols());
+            disjoint(op, "next", next, "u", u);
+            disjoint(op, "next", next, "kernel", kernel);
+            disjoint(op, "next", next, "bias", bias);
+        }
+        if (z != null) {
+            shape(op, "z", z, u, s.outRows(), u.cols());
+            disjoint(op, "z", z, "u", u);
+            disjoint(op, "z", z, "kernel", kernel);
+            disjoint(op, "z", z, "bias", bias);
+            disjoint(op, "z", z, "next", next);
+        }
+        range(op, u, c0, c1);
+        if (u.precision() == Precision.F64) {
+            conv64.residualStep(s, kernel, bias, h, act, u, next, z, c0, c1);
+        } else {
+            conv32.residualStep(s, kernel, bias, (float) h, act, u, next, z, c0, c1);
+        }
+    }
+
+    /**
+     * The adjoint of one convolutional residual step, with the contract of {@link #adjointStep(Matrix, Matrix,
+     * Matrix, double, Activation, Matrix, Matrix, Matrix, Matrix, Matrix, int, int)}: {@code g = h·σ'(z) ⊙ λ},
+     * {@code λPrev = λ + convᵀ(kernel, g)} (the transposed same-padding convolution, the exact adjoint of
+     * {@link #convolve} in its input), and the gradients {@code dk += }{@link #convWeightGradient},
+     * {@code db += }{@link #convBiasGradient} of g, each skipped when null (u may then be null too). z and u
+     * are the stored pre-activation and input state of the layer; g is a (channels·height·width) × batch
+     * output. The shape must have as many output as input channels.
+     */
+    public void convAdjointStep(ConvShape s, Matrix kernel, Matrix z, Matrix u, double h, Activation act,
+            Matrix lambda, Matrix lambdaPrev, Matrix g, Matrix dk, Matrix db, int c0, int c1) {
+        String op = "convAdjointStep";
+        residualShape(op, s);
+        convOperands(op, s, kernel, null, lambda);
+        int batch = lambda.cols();
+        shape(op, "z", z, lambda, s.outRows(), batch);
+        shape(op, "lambdaPrev", lambdaPrev, lambda, s.inRows(), batch);
+        shape(op, "g", g, lambda, s.outRows(), batch);
+        finite(op, "h", h);
+        notNull(op, "activation", act);
+        if (dk != null || db != null) {
+            shape(op, "u", u, lambda, s.inRows(), batch);
+        }
+        if (dk != null) {
+            shape(op, "dk", dk, lambda, s.outChannels(), s.kernelColumns());
+        }
+        if (db != null) {
+            shape(op, "db", db, lambda, s.outChannels(), 1);
+        }
+        disjoint(op, "lambdaPrev", lambdaPrev, "lambda", lambda);
+        disjoint(op, "lambdaPrev", lambdaPrev, "z", z);
+        disjoint(op, "lambdaPrev", lambdaPrev, "kernel", kernel);
+        disjoint(op, "lambdaPrev", lambdaPrev, "u", u);
+        disjoint(op, "g", g, "lambda", lambda);
+        disjoint(op, "g", g, "lambdaPrev", lambdaPrev);
+        disjoint(op, "g", g, "z", z);
+        disjoint(op, "g", g, "kernel", kernel);
+        disjoint(op, "g", g, "u", u);
+        disjoint(op, "dk", dk, "g", g);
+        disjoint(op, "dk", dk, "lambdaPrev", lambdaPrev);
+        disjoint(op, "dk", dk, "kernel", kernel);
+        disjoint(op, "dk", dk, "u", u);
+        disjoint(op, "db", db, "g", g);
+        disjoint(op, "db", db, "dk", dk);
+        disjoint(op, "db", db, "lambdaPrev", lambdaPrev);
+        range(op, lambda, c0, c1);
+        if (lambda.precision() == Precision.F64) {
+            conv64.adjointStep(s, kernel, z, u, h, act, lambda, lambdaPrev, g, dk, db, c0, c1);
+        } else {
+            conv32.adjointStep(s, kernel, z, u, (float) h, act, lambda, lambdaPrev, g, dk, db, c0, c1);
+        }
+    }
+
+    /**
+     * The kernel gradient of {@link #convolve}: {@code dk[co][(ci·k + dy)·k + dx] += Σ g[co, y, x] ·
+     * u[ci, y + dy − p, x + dx − p]} over the columns {@code [c0, c1)} and every pixel whose tap lies inside
+     * the image (p = (k − 1)/2). g is outRows × batch, u inRows × batch, dk outChannels × (inChannels·k·k).
+     */
+    public void convWeightGradient(ConvShape s, Matrix g, Matrix u, Matrix dk, int c0, int c1) {
+        String op = "convWeightGradient";
+        notNull(op, "shape", s);
+        alive(op, "g", g);
+        shape(op, "g", g, g, s.outRows(), g.cols());
+        shape(op, "u", u, g, s.inRows(), g.cols());
+        shape(op, "dk", dk, g, s.outChannels(), s.kernelColumns());
+        disjoint(op, "dk", dk, "g", g);
+        disjoint(op, "dk", dk, "u", u);
+        range(op, g, c0, c1);
+        if (g.precision() == Precision.F64) {
+            conv64.weightGradient(s, g, u, dk, c0, c1);
+        } else {
+            conv32.weightGradient(s, g, u, dk, c0, c1);
+        }
+    }
+
+    /** The bias gradient of {@link #convolve}: {@code db[co] += Σ g[co, y, x]} over the columns and pixels. */
+    public void convBiasGradient(ConvShape s, Matrix g, Matrix db, int c0, int c1) {
+        String op = "convBiasGradient";
+        notNull(op, "shape", s);
+        alive(op, "g", g);
+        shape(op, "g", g, g, s.outRows(), g.cols());
+        shape(op, "db", db, g, s.outChannels(), 1);
+        disjoint(op, "db", db, "g", g);
+        range(op, g, c0, c1);
+        if (g.precision() == Precision.F64) {
+            conv64.biasGradient(s, g, db, c0, c1);
+        } else {
+            conv32.biasGradient(s, g, db, c0, c1);
+        }
+    }
+
+    /** x = add + convᵀ(kernel, y); package-private: the adjoint step is the public way in. For tests. */
+    void convTranspose(ConvShape s, Matrix kernel, Matrix y, Matrix add, Matrix x, int c0, int c1) {
+        if (x.precision() == Precision.F64) {
+            conv64.transpose(s, kernel, y, add, x, c0, c1);
+        } else {
+            conv32.transpose(s, kernel, y, add, x, c0, c1);
+        }
+    }
+
     // ================================================================ loss
 
     /** The loss on all columns; see the range version. */
@@ -520,6 +690,28 @@ public final class Kernels {
     }
 
     // ================================================================ validation
+
+    private static void residualShape(String op, ConvShape s) {
+        notNull(op, "shape", s);
+        if (!s.isResidual()) {
+            throw new IllegalArgumentException(op + ": a residual step needs as many output as input channels, got "
+                    + s);
+        }
+    }
+
+    /** The shape, the kernel (and bias, when given) and the input x of a convolution. */
+    private static void convOperands(String op, ConvShape s, Matrix kernel, Matrix bias, Matrix x) {
+        notNull(op, "shape", s);
+        alive(op, "x", x);
+        if (x.rows() != s.inRows()) {
+            throw new IllegalArgumentException(op + ": the input must have " + s.inRows() + " rows (" + s
+                    + "), got " + x.shape());
+        }
+        shape(op, "kernel", kernel, x, s.outChannels(), s.kernelColumns());
+        if (bias != null) {
+            shape(op, "bias", bias, x, s.outChannels(), 1);
+        }
+    }
 
     private static void notNull(String op, String name, Object o) {
         if (o == null) {

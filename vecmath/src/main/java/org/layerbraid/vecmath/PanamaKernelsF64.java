@@ -140,7 +140,7 @@ final class PanamaKernelsF64 implements KernelsF64 {
      * Copies {@code min(count, width)} elements of row r from column c into {@code dst[off ..]} and zeroes
      * the rest up to {@code width} (a multiple of L).
      */
-    private static void loadRow(Matrix m, int r, int c, int count, double[] dst, int off, int width) {
+    static void loadRow(Matrix m, int r, int c, int count, double[] dst, int off, int width) {
         if (count >= width) {
             long at = offset(m, r, c);
             for (int x = 0; x < width; x += L) {
@@ -154,7 +154,7 @@ final class PanamaKernelsF64 implements KernelsF64 {
     }
 
     /** Copies {@code min(count, width)} elements from {@code src[off ..]} to row r from column c. */
-    private static void storeRow(double[] src, int off, Matrix m, int r, int c, int count, int width) {
+    static void storeRow(double[] src, int off, Matrix m, int r, int c, int count, int width) {
         if (count >= width) {
             long at = offset(m, r, c);
             for (int x = 0; x < width; x += L) {
@@ -241,7 +241,7 @@ final class PanamaKernelsF64 implements KernelsF64 {
      * stored to an array before they leave a method, since a vector passed to a method C2 does not inline
      * is boxed (allocated).
      */
-    private static double sumLanes(double[] lanes, int from) {
+    static double sumLanes(double[] lanes, int from) {
         double s = 0;
         for (int i = 0; i < L; i++) {
             s += lanes[from + i];
@@ -286,7 +286,7 @@ final class PanamaKernelsF64 implements KernelsF64 {
      * Elementwise σ or σ' from {@code z[zi ..]} into {@code out[oi ..]}, n elements; {@code tmp[ti ..]} is
      * scratch of the same length. The three may be one array at different offsets; out must not overlap z.
      */
-    private static void applyInto(Activation act, boolean derivative, double[] z, int zi, double[] out, int oi,
+    static void applyInto(Activation act, boolean derivative, double[] z, int zi, double[] out, int oi,
             double[] tmp, int ti, int n) {
         switch (act) {
             case TANH -> {

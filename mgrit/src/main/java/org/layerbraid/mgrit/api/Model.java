@@ -125,36 +125,42 @@ public final class Model {
 
     @Override
     public String toString() {
-        return "Model[" + config.features() + " features → " + config.layers() + " residual layers of width "
-                + config.width() + " → " + config.classes() + " classes, " + config.activation().label() + ", "
-                + config.precision().label() + "]";
+        return "Model[" + config.features() + " features → " + config.layers() + " residual layers, "
+                + config.layerDescription() + " → " + config.classes() + " classes, " + config.activation().label()
+                + ", " + config.precision().label() + "]";
     }
 
     /**
      * The weights on the heap, in the order the predictor reads them: the opening and classifier matrices row-major,
-     * the residual layers' K_n column-major (one layer after another), biases expanded to one value per row.
+     * the residual layers' K_n one layer after another (dense: column-major; convolutional: row-major, a row per
+     * output channel), biases expanded to one value per row.
      */
     record Weights(double[] means, double[] stds, double[] opening, double[] openingBias, double[] layers,
             double[] layerBias, double[] classifier, double[] classifierBias) {
         static Weights of(Parameters p, NetworkConfig c, Standardization s) {
             int w = c.width();
-            double[] layers = new double[c.layers() * w * w];
+            int k = w * c.layerInputs();
+            double[] layers = new double[c.layers() * k];
             double[] layerBias = new double[c.layers() * w];
             for (int n = 0; n < c.layers(); n++) {
-                columnMajor(p.weights(n), layers, n * w * w);
+                if (c.convolutional()) {
+                    rowMajor(p.weights(n), layers, n * k);
+                } else {
+                    columnMajor(p.weights(n), layers, n * k);
+                }
                 expandBias(p.bias(n), layerBias, n * w, w);
             }
-            double[] classifier = new double[c.classes() * w];
+            double[] classifier = new double[c.classes() * c.stateSize()];
             rowMajor(p.classifierWeights(), classifier, 0);
             double[] classifierBias = new double[c.classes()];
             expandBias(p.classifierBias(), classifierBias, 0, c.classes());
             double[] opening = null;
             double[] openingBias = null;
-            if (c.opening() == NetworkConfig.Opening.DENSE) {
-                opening = new double[w * c.features()];
+            if (c.opening().learned()) {
+                opening = new double[c.openingOutputs() * c.openingInputs()];
                 rowMajor(p.openingWeights(), opening, 0);
-                openingBias = new double[w];
-                expandBias(p.openingBias(), openingBias, 0, w);
+                openingBias = new double[c.openingOutputs()];
+                expandBias(p.openingBias(), openingBias, 0, c.openingOutputs());
             }
             return new Weights(s.means().clone(), s.stds().clone(), opening, openingBias, layers, layerBias,
                     classifier, classifierBias);

@@ -13,7 +13,8 @@ import org.layerbraid.vecmath.Activation;
  * per thread ({@link Model#predictor()} is cheap) and share the {@link Model}, which is immutable.
  * <p>
  * <b>Garbage.</b> After construction no call allocates, boxes or takes a lock: one example costs the network's
- * multiply-adds on a few heap arrays that stay in L1. The path never touches the training machinery (no states kept
+ * multiply-adds on a few heap arrays that stay in L1 (a convolutional network's states are channels × pixels values,
+ * a few tens of kilobytes). The path never touches the training machinery (no states kept
  * for an adjoint, no worker pool). Arithmetic is float64 whatever the model's precision (a float32 model's weights are
  * widened exactly), with the same summation order as the scalar reference kernels.
  * <p>
@@ -25,12 +26,21 @@ public final class Predictor implements AutoCloseable {
     private final Model.Weights wt;
     private final int features;
     private final int width;
+    /** Values of a state: width, or channels × pixels. */
+    private final int state;
     private final int layers;
     private final int classes;
     private final double h;
     private final Activation activation;
-    private final boolean dense;
+    private final NetworkConfig.Opening opening;
+    /** Convolutional layers: image height and width, kernel size and the input image's channels; 0 for dense. */
+    private final int height;
+    private final int imageWidth;
+    private final int kernel;
+    private final int inputChannels;
     private final double[] y;
+    /** Convolutional layers: the pre-activations of one layer. */
+    private final double[] pre;
     private double[] u;
     private double[] next;
     private final double[] logits;
@@ -44,14 +54,21 @@ public final class Predictor implements AutoCloseable {
         this.wt = model.weights();
         this.features = c.features();
         this.width = c.width();
+        this.state = c.stateSize();
         this.layers = c.layers();
         this.classes = c.classes();
         this.h = c.h();
         this.activation = c.activation();
-        this.dense = c.opening() == NetworkConfig.Opening.DENSE;
+        this.opening = c.opening();
+        NetworkConfig.Convolution conv = c.convolution();
+        this.height = conv == null ? 0 : conv.height();
+        this.imageWidth = conv == null ? 0 : conv.imageWidth();
+        this.kernel = conv == null ? 0 : conv.kernel();
+        this.inputChannels = conv == null ? 0 : c.inputChannels();
         this.y = new double[features];
-        this.u = new double[width];
-        this.next = new double[width];
+        this.u = new double[state];
+        this.next = new double[state];
+        this.pre = conv == null ? null : new double[state];
         this.logits = new double[classes];
         this.probabilities = new double[classes];
     }
@@ -232,8 +249,16 @@ public final class Predictor implements AutoCloseable {
         opening();
         double[] k = wt.layers();
         double[] b = wt.layerBias();
+        int kSize = width * (kernel == 0 ? width : width * kernel * kernel);
         for (int n = 0; n < layers; n++) {
-            residualLayer(k, n * width * width, b, n * width);
+            if (kernel == 0) {
+                residualLayer(k, n * kSize, b, n * width);
+            } else {
+                convolution(k, n * kSize, b, n * width, u, width);
+                for (int i = 0; i < state; i++) {
+                    next[i] = u[i] + h * activate(pre[i]);
+                }
+            }
             double[] t = u;
             u = next;
             next = t;
@@ -242,8 +267,8 @@ public final class Predictor implements AutoCloseable {
         int best = 0;
         for (int c = 0; c < classes; c++) {
             double s = 0;
-            for (int j = 0; j < width; j++) {
-                s += w[c * width + j] * u[j];
+            for (int j = 0; j < state; j++) {
+                s += w[c * state + j] * u[j];
             }
             logits[c] = s + wt.classifierBias()[c];
             if (logits[c] > logits[best]) {
@@ -287,19 +312,65 @@ public final class Predictor implements AutoCloseable {
     }
 
     private void opening() {
-        if (!dense) {
-            for (int i = 0; i < width; i++) {
-                u[i] = i < features ? y[i] : 0;
+        switch (opening) {
+            case ZERO_PAD -> {
+                for (int i = 0; i < state; i++) {
+                    u[i] = i < features ? y[i] : 0;
+                }
             }
-            return;
+            case REPLICATE -> {
+                for (int c = 0; c < width; c++) {
+                    System.arraycopy(y, 0, u, c * features, features);
+                }
+            }
+            case CONV -> {
+                convolution(wt.opening(), 0, wt.openingBias(), 0, y, inputChannels);
+                for (int i = 0; i < state; i++) {
+                    u[i] = activate(pre[i]);
+                }
+            }
+            case DENSE -> {
+                double[] w = wt.opening();
+                for (int i = 0; i < width; i++) {
+                    double s = 0;
+                    for (int f = 0; f < features; f++) {
+                        s += w[i * features + f] * y[f];
+                    }
+                    u[i] = activate(s + wt.openingBias()[i]);
+                }
+            }
         }
-        double[] w = wt.opening();
-        for (int i = 0; i < width; i++) {
-            double s = 0;
-            for (int f = 0; f < features; f++) {
-                s += w[i * features + f] * y[f];
+    }
+
+    /**
+     * {@link #pre} = b + K ⊛ in, a same-padding convolution from {@code channels} channels of {@code in} to
+     * {@link #width} channels; K row-major from {@code kOffset}, a row of channels × k² per output channel.
+     */
+    private void convolution(double[] k, int kOffset, double[] b, int bOffset, double[] in, int channels) {
+        int r = kernel / 2;
+        int pixels = height * imageWidth;
+        for (int co = 0; co < width; co++) {
+            for (int py = 0; py < height; py++) {
+                for (int px = 0; px < imageWidth; px++) {
+                    double s = b[bOffset + co];
+                    for (int ci = 0; ci < channels; ci++) {
+                        int row = kOffset + (co * channels + ci) * kernel * kernel;
+                        for (int dy = 0; dy < kernel; dy++) {
+                            int sy = py + dy - r;
+                            if (sy < 0 || sy >= height) {
+                                continue;
+                            }
+                            for (int dx = 0; dx < kernel; dx++) {
+                                int sx = px + dx - r;
+                                if (sx >= 0 && sx < imageWidth) {
+                                    s += k[row + dy * kernel + dx] * in[ci * pixels + sy * imageWidth + sx];
+                                }
+                            }
+                        }
+                    }
+                    pre[co * pixels + py * imageWidth + px] = s;
+                }
             }
-            u[i] = activate(s + wt.openingBias()[i]);
         }
     }
 

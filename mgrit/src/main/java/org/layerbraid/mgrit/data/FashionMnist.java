@@ -17,6 +17,11 @@ public final class FashionMnist {
     public static final List<String> CLASS_NAMES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
             "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
 
+    /** Rows of an image. */
+    public static final int IMAGE_HEIGHT = 28;
+    /** Columns of an image. */
+    public static final int IMAGE_WIDTH = 28;
+
     static final String TRAIN_IMAGES = "train-images-idx3-ubyte.gz";
     static final String TRAIN_LABELS = "train-labels-idx1-ubyte.gz";
     static final String TEST_IMAGES = "t10k-images-idx3-ubyte.gz";

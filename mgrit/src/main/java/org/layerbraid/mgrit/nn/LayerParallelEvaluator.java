@@ -111,7 +111,7 @@ public final class LayerParallelEvaluator implements Evaluator {
         this.arena = new TensorArena("layer-parallel evaluation");
         ForwardSolver f = null;
         try {
-            int w = config.width();
+            int w = config.stateSize();
             this.u0 = arena.matrix(config.precision(), w, this.batch);
             this.lambdaN = arena.matrix(config.precision(), w, this.batch);
             this.propagator = pool == null ? ResNetPropagator.withThreadScratch(kernels, config, this.batch, arena)

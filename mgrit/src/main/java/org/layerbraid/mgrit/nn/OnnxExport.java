@@ -69,6 +69,10 @@ public final class OnnxExport {
     public static OnnxModel graph(ResNet model, Standardization standardization, List<String> classNames,
             List<String> featureNames) {
         NetworkConfig config = model.config();
+        if (config.convolutional()) {
+            throw new IllegalArgumentException("the ONNX export covers dense residual layers only, this network has "
+                    + "convolutional ones (" + config.layerDescription() + ")");
+        }
         if (standardization.features() != config.features()) {
             throw new IllegalArgumentException("the standardisation covers " + standardization.features()
                     + " features, the network takes " + config.features());

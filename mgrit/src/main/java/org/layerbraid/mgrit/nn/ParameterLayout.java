@@ -4,8 +4,9 @@ import org.layerbraid.vecmath.Matrix;
 
 /**
  * Where each parameter block sits in the flat parameter vector, layer-major: the opening layer's W₀ and b₀
- * (dense opening only), then per residual layer n its K_n (width × width, row-major) followed by b_n, then
- * the classifier's W and μ. One residual layer is one contiguous block, so the smoothness term and the
+ * (learned openings only), then per residual layer n its K_n (width × width, row-major) followed by b_n, then
+ * the classifier's W and μ. A convolutional layer's K_n is width × (width · k²), a row per output channel;
+ * the classifier reads the whole state. One residual layer is one contiguous block, so the smoothness term and the
  * MGRIT engine can address a layer as a whole; the optimiser sees one vector and copies nothing.
  */
 public final class ParameterLayout {
@@ -20,21 +21,20 @@ public final class ParameterLayout {
 
     public ParameterLayout(NetworkConfig config) {
         this.config = config;
-        int w = config.width();
         long at = 0;
         openingWeights = at;
-        if (config.opening() == NetworkConfig.Opening.DENSE) {
-            at += (long) w * config.features();
+        if (config.opening().learned()) {
+            at += (long) config.openingOutputs() * config.openingInputs();
             openingBias = at;
             at += config.biasSize();
         } else {
             openingBias = at;
         }
         firstLayer = at;
-        layerSize = (long) w * w + config.biasSize();
+        layerSize = (long) config.width() * config.layerInputs() + config.biasSize();
         at += layerSize * config.layers();
         classifierWeights = at;
-        at += (long) config.classes() * w;
+        at += (long) config.classes() * config.stateSize();
         classifierBias = at;
         at += config.classes();
         size = at;
@@ -71,20 +71,21 @@ public final class ParameterLayout {
         }
         NetworkConfig c = config;
         int w = c.width();
-        boolean dense = c.opening() == NetworkConfig.Opening.DENSE;
-        Matrix[] k = new Matrix[c.layers()];
+        int k = c.layerInputs();
+        boolean learned = c.opening().learned();
+        Matrix[] weights = new Matrix[c.layers()];
         Matrix[] b = new Matrix[c.layers()];
         Matrix[] blocks = new Matrix[c.layers()];
         for (int n = 0; n < c.layers(); n++) {
             blocks[n] = flat.block(layerOffset(n), 1, layerSize());
-            k[n] = flat.block(layerOffset(n), w, w);
-            b[n] = flat.block(layerOffset(n) + (long) w * w, c.biasSize(), 1);
+            weights[n] = flat.block(layerOffset(n), w, k);
+            b[n] = flat.block(layerOffset(n) + (long) w * k, c.biasSize(), 1);
         }
         return new Parameters(flat,
-                dense ? flat.block(openingWeights, w, c.features()) : null,
-                dense ? flat.block(openingBias, c.biasSize(), 1) : null,
-                k, b, blocks,
-                flat.block(classifierWeights, c.classes(), w),
+                learned ? flat.block(openingWeights, c.openingOutputs(), c.openingInputs()) : null,
+                learned ? flat.block(openingBias, c.biasSize(), 1) : null,
+                weights, b, blocks,
+                flat.block(classifierWeights, c.classes(), c.stateSize()),
                 flat.block(classifierBias, c.classes(), 1));
     }
 }

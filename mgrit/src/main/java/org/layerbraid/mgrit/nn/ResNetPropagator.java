@@ -9,30 +9,29 @@ import org.layerbraid.vecmath.TensorArena;
 
 /**
  * The residual layers as a {@link Propagator}: {@code Φ_n(u) = u + h·σ(K_n u + b_n)} and its adjoint,
- * on the fused kernels. The adjoint needs width × batch scratch (for g and recomputed pre-activations):
+ * on the fused kernels of the network's {@link LayerStep} (dense or convolutional). The adjoint needs state × batch
+ * scratch (for g and recomputed pre-activations):
  * either one shared pair, when concurrent calls always work on disjoint column ranges (batch slices), or
  * a pair per calling thread ({@link #withThreadScratch}), when threads run different layers on the same
  * columns (MGRIT relaxation).
  */
 public final class ResNetPropagator implements Propagator {
-    private final Kernels kernels;
-    private final NetworkConfig config;
+    private final LayerStep layer;
     /** {g, z} scratch for the calling thread. */
     private final Supplier<Matrix[]> scratch;
     private Parameters params;
     private Parameters gradient;
 
     /**
-     * @param g        width × batch scratch for the scaled gradient h·σ'(z)⊙λ
-     * @param zScratch width × batch scratch for pre-activations recomputed when none were stored
+     * @param g        state × batch scratch for the scaled gradient h·σ'(z)⊙λ
+     * @param zScratch state × batch scratch for pre-activations recomputed when none were stored
      */
     public ResNetPropagator(Kernels kernels, NetworkConfig config, Matrix g, Matrix zScratch) {
         this(kernels, config, () -> new Matrix[] {g, zScratch});
     }
 
     private ResNetPropagator(Kernels kernels, NetworkConfig config, Supplier<Matrix[]> scratch) {
-        this.kernels = kernels;
-        this.config = config;
+        this.layer = LayerStep.of(kernels, config);
         this.scratch = scratch;
     }
 
@@ -42,7 +41,7 @@ public final class ResNetPropagator implements Propagator {
      */
     public static ResNetPropagator withThreadScratch(Kernels kernels, NetworkConfig config, int batch,
             TensorArena arena) {
-        int w = config.width();
+        int w = config.stateSize();
         ThreadLocal<Matrix[]> perThread = ThreadLocal.withInitial(() -> new Matrix[] {
             arena.matrix(config.precision(), w, batch), arena.matrix(config.precision(), w, batch)});
         return new ResNetPropagator(kernels, config, perThread::get);
@@ -55,7 +54,7 @@ public final class ResNetPropagator implements Propagator {
      */
     public static ResNetPropagator withWorkerScratch(Kernels kernels, NetworkConfig config, int batch,
             TensorArena arena, WorkerPool pool) {
-        int w = config.width();
+        int w = config.stateSize();
         Matrix[][] perWorker = new Matrix[pool.workers()][];
         for (int t = 0; t < perWorker.length; t++) {
             perWorker[t] = new Matrix[] {arena.matrix(config.precision(), w, batch),
@@ -76,7 +75,7 @@ public final class ResNetPropagator implements Propagator {
 
     @Override
     public void step(int n, double h, Matrix u, Matrix next, Matrix z, int c0, int c1) {
-        kernels.residualStep(params.weights(n), params.bias(n), h, config.activation(), u, next, z, c0, c1);
+        layer.forward(params.weights(n), params.bias(n), h, u, next, z, c0, c1);
     }
 
     @Override
@@ -85,11 +84,11 @@ public final class ResNetPropagator implements Propagator {
         Matrix[] mine = scratch.get();
         Matrix pre = z;
         if (pre == null) {
-            kernels.residualStep(params.weights(n), params.bias(n), h, config.activation(), u, null, mine[1], c0, c1);
+            layer.forward(params.weights(n), params.bias(n), h, u, null, mine[1], c0, c1);
             pre = mine[1];
         }
         boolean grad = accumulateGradient && gradient != null;
-        kernels.adjointStep(params.weights(n), pre, u, h, config.activation(), lambda, lambdaPrev, mine[0],
-                grad ? gradient.weights(n) : null, grad ? gradient.bias(n) : null, c0, c1);
+        layer.adjoint(params.weights(n), pre, u, h, lambda, lambdaPrev, mine[0], grad ? gradient.weights(n) : null,
+                grad ? gradient.bias(n) : null, c0, c1);
     }
 }

@@ -124,7 +124,7 @@ public final class SerialEvaluator implements Evaluator {
         this.batch = batch.size();
         this.arena = new TensorArena("serial evaluation");
         try {
-            int w = config.width();
+            int w = config.stateSize();
             var p = config.precision();
             this.states = new Matrix[config.layers() + 1];
             this.preActivations = new Matrix[config.layers()];

@@ -31,7 +31,7 @@ final class RunMemory {
         long parameters = new ParameterLayout(config).size();
         int batch = s.minibatch() ? Math.min(s.batch() == 0 ? 64 : s.batch(), trainSize) : trainSize;
         int n = config.layers();
-        int w = config.width();
+        int w = config.stateSize();
         long examples = (long) trainSize + validationSize;
         MemoryEstimate m = new MemoryEstimate()
                 .heap("data", examples * (config.features() * 8L + 4))

@@ -13,6 +13,11 @@ import org.layerbraid.vecmath.Precision;
  * metadata). Two runs with equal settings produce bitwise equal results.
  *
  * @param example          peaks, fashion-mnist or csv
+ * @param width            neurons of the dense layers, or channels of the convolutional ones
+ * @param denseOpening     a learned opening layer (dense, or a k × k convolution for convolutional layers) rather
+ *                         than a parameter-free one (zero-padding, or the image replicated into every channel)
+ * @param layer            the residual layers: dense or conv (k × k convolutions over image data)
+ * @param kernel           the convolutions' kernel size k (odd); unused by dense layers
  * @param batch            0 for full batch (L-BFGS, gradient descent); the minibatch size for sgd and adam
  * @param iterations       optimisation iterations (epochs for sgd and adam)
  * @param threads          threads sharing each batch: data-parallel for serial propagation, layer-parallel (MGRIT
@@ -26,7 +31,7 @@ import org.layerbraid.vecmath.Precision;
 public record TrainSettings(String example, Path data, String labelColumn, double validationFraction,
         int trainSize, int validationSize, Path fashionMnistDir, int limit,
         int layers, int width, double finalTime, Activation activation, boolean denseOpening, boolean scalarBias,
-        double gammaTik, double gammaDdt, double gammaClass, Precision precision,
+        String layer, int kernel, double gammaTik, double gammaDdt, double gammaClass, Precision precision,
         Initialization.Kind init, double initOpening, double initLayers, double initClassifier,
         String optimizer, int iterations, int batch, double learningRate, double momentum, int lbfgsMemory,
         int lsMaxIterations, double lsFactor, double initialStep, double gtol, long seed, int checkpointEvery,
@@ -48,6 +53,14 @@ public record TrainSettings(String example, Path data, String labelColumn, doubl
         }
         atLeast("--layers", layers, 1);
         atLeast("--width", width, 1);
+        if (layer == null) {
+            layer = "dense"; // settings saved before convolutional layers existed
+        }
+        switch (layer) {
+            case "dense" -> { }
+            case "conv" -> checkConvolution(example, kernel, scalarBias);
+            default -> throw new IllegalArgumentException("unknown --layer '" + layer + "': use dense or conv");
+        }
         atLeast("--iterations", iterations, 0);
         atLeast("--lbfgs-memory", lbfgsMemory, 1);
         atLeast("--ls-max-iterations", lsMaxIterations, 0);
@@ -106,6 +119,30 @@ public record TrainSettings(String example, Path data, String labelColumn, doubl
         }
     }
 
+    private static void checkConvolution(String example, int kernel, boolean scalarBias) {
+        if (!example.equals("fashion-mnist")) {
+            throw new IllegalArgumentException("--layer conv needs image data (--example fashion-mnist); the "
+                    + example + " example has no images");
+        }
+        if (kernel < 1 || kernel % 2 == 0) {
+            throw new IllegalArgumentException("--kernel must be odd and at least 1 (same padding centres the "
+                    + "kernel on each pixel), got " + kernel);
+        }
+        if (kernel > FashionMnist.IMAGE_HEIGHT || kernel > FashionMnist.IMAGE_WIDTH) {
+            throw new IllegalArgumentException("--kernel " + kernel + " is larger than the " + FashionMnist.IMAGE_HEIGHT
+                    + " × " + FashionMnist.IMAGE_WIDTH + " images");
+        }
+        if (scalarBias) {
+            throw new IllegalArgumentException("--layer conv takes one bias per channel (--bias channel), not one "
+                    + "scalar bias per layer");
+        }
+    }
+
+    /** Whether the residual layers are convolutional. */
+    public boolean convolutional() {
+        return layer.equals("conv");
+    }
+
     /** The same settings reading another data source (for predictions on new data). */
     public TrainSettings withData(String newExample, java.nio.file.Path newData, String newLabelColumn) {
         return toBuilder().example(newExample).data(newData).labelColumn(newLabelColumn).build();
@@ -128,13 +165,24 @@ public record TrainSettings(String example, Path data, String labelColumn, doubl
      * These settings with the initialisation that suits their data when it is still the reference default: the
      * reference's uniform [0, 1) × 10⁻³ is the paper's choice for Peaks (and kept for Fashion-MNIST), but from such
      * near-zero weights a small network on other (CSV) data often stays at the majority class, so CSV runs start
-     * from normal × 1/√width instead.
+     * from normal × 1/√width instead, and convolutional networks from normal scaled by 1/√(terms summed): 1/√k² for
+     * the opening, 1/√(channels · k²) for the residual layers, 1/√(state size) for the classifier.
      */
     public TrainSettings withDataInitialisation() {
         TrainSettings reference = builder().build();
         boolean untouched = init == reference.init && initOpening == reference.initOpening
                 && initLayers == reference.initLayers && initClassifier == reference.initClassifier;
-        if (!example.equals("csv") || !untouched) {
+        if (!untouched) {
+            return this;
+        }
+        if (convolutional()) {
+            // A convolution sums channels · k² terms; the classifier reads channels × pixels values.
+            double k2 = (double) kernel * kernel;
+            double state = (double) width * FashionMnist.IMAGE_HEIGHT * FashionMnist.IMAGE_WIDTH;
+            return toBuilder().init(Initialization.Kind.NORMAL).initOpening(1 / Math.sqrt(k2))
+                    .initLayers(1 / Math.sqrt(width * k2)).initClassifier(1 / Math.sqrt(state)).build();
+        }
+        if (!example.equals("csv")) {
             return this;
         }
         double scale = 1 / Math.sqrt(width);
@@ -197,6 +245,8 @@ public record TrainSettings(String example, Path data, String labelColumn, doubl
         b.activation = activation;
         b.denseOpening = denseOpening;
         b.scalarBias = scalarBias;
+        b.layer = layer;
+        b.kernel = kernel;
         b.gammaTik = gammaTik;
         b.gammaDdt = gammaDdt;
         b.gammaClass = gammaClass;
@@ -241,6 +291,8 @@ public record TrainSettings(String example, Path data, String labelColumn, doubl
         private Activation activation = Activation.SMOOTH_RELU;
         private boolean denseOpening = true;
         private boolean scalarBias = true;
+        private String layer = "dense";
+        private int kernel = 3;
         private double gammaTik = 1e-7;
         private double gammaDdt = 1e-5;
         private double gammaClass = 1e-7;
@@ -342,9 +394,21 @@ public record TrainSettings(String example, Path data, String labelColumn, doubl
             return this;
         }
 
-        /** A dense opening layer (false: zero-padding) (default true). */
+        /** A learned opening layer (false: zero-padding, or replication for conv layers) (default true). */
         public Builder denseOpening(boolean value) {
             denseOpening = value;
+            return this;
+        }
+
+        /** The residual layers: dense or conv (default dense). */
+        public Builder layer(String value) {
+            layer = value;
+            return this;
+        }
+
+        /** The convolutions' kernel size (default 3). */
+        public Builder kernel(int value) {
+            kernel = value;
             return this;
         }
 
@@ -510,7 +574,7 @@ public record TrainSettings(String example, Path data, String labelColumn, doubl
          * @throws IllegalArgumentException naming the first setting that is out of range
          */
         public TrainSettings build() {
-            return new TrainSettings(example, data, labelColumn, validationFraction, trainSize, validationSize, fashionMnistDir, limit, layers, width, finalTime, activation, denseOpening, scalarBias, gammaTik, gammaDdt, gammaClass, precision, init, initOpening, initLayers, initClassifier, optimizer, iterations, batch, learningRate, momentum, lbfgsMemory, lsMaxIterations, lsFactor, initialStep, gtol, seed, checkpointEvery, threads, layerParallel, nestedLevels, nestedIterations, initFrom);
+            return new TrainSettings(example, data, labelColumn, validationFraction, trainSize, validationSize, fashionMnistDir, limit, layers, width, finalTime, activation, denseOpening, scalarBias, layer, kernel, gammaTik, gammaDdt, gammaClass, precision, init, initOpening, initLayers, initClassifier, optimizer, iterations, batch, learningRate, momentum, lbfgsMemory, lsMaxIterations, lsFactor, initialStep, gtol, seed, checkpointEvery, threads, layerParallel, nestedLevels, nestedIterations, initFrom);
         }
     }
 

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.layerbraid.mgrit.data.DataSet;
+import org.layerbraid.mgrit.data.FashionMnist;
 import org.layerbraid.mgrit.data.Peaks;
 import org.layerbraid.mgrit.data.Split;
 import org.layerbraid.mgrit.exec.WorkerPool;
@@ -217,6 +218,12 @@ public final class TrainingRun {
         try (TensorArena data = new TensorArena("data"); ResNet model = new ResNet(config)) {
             if (checkpoint == null && settings.initFrom() != null) {
                 try (ResNet start = ModelFile.read(settings.initFrom())) {
+                    NetworkConfig from = start.config();
+                    if (from.width() != config.width() || !java.util.Objects.equals(from.convolution(),
+                            config.convolution())) {
+                        throw new IllegalArgumentException("the model has " + from.layerDescription() + ", this run "
+                                + config.layerDescription());
+                    }
                     LayerInterpolation.interpolate(kernels, start.parameters(), model.parameters());
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("--init-from " + settings.initFrom() + ": " + e.getMessage());
@@ -428,11 +435,15 @@ public final class TrainingRun {
     }
 
     private NetworkConfig config(int features, int classes) {
+        boolean conv = settings.convolutional();
+        NetworkConfig.Opening opening = conv
+                ? settings.denseOpening() ? NetworkConfig.Opening.CONV : NetworkConfig.Opening.REPLICATE
+                : settings.denseOpening() ? NetworkConfig.Opening.DENSE : NetworkConfig.Opening.ZERO_PAD;
+        NetworkConfig.Convolution convolution = conv ? new NetworkConfig.Convolution(settings.kernel(),
+                FashionMnist.IMAGE_HEIGHT, FashionMnist.IMAGE_WIDTH) : null;
         return new NetworkConfig(features, classes, settings.width(), settings.layers(), settings.finalTime(),
-                settings.activation(),
-                settings.denseOpening() ? NetworkConfig.Opening.DENSE : NetworkConfig.Opening.ZERO_PAD,
-                settings.scalarBias(), settings.gammaTik(), settings.gammaDdt(), settings.gammaClass(),
-                settings.precision());
+                settings.activation(), opening, settings.scalarBias(), settings.gammaTik(), settings.gammaDdt(),
+                settings.gammaClass(), settings.precision(), convolution);
     }
 
     private void checkpoint(ResNet model, int iterations, double seconds, OptimizerState optimizer) {

@@ -23,6 +23,9 @@ class GradientTest {
         Stream.Builder<Arguments> b = Stream.builder();
         for (Activation act : Activation.values()) {
             for (NetworkConfig.Opening opening : NetworkConfig.Opening.values()) {
+                if (opening.convolutional()) {
+                    continue; // dense layers only: ConvolutionalNetworkTest has the others
+                }
                 for (boolean scalarBias : new boolean[] {false, true}) {
                     b.add(Arguments.of(act, opening, scalarBias));
                 }

@@ -23,6 +23,10 @@ class ModelFileTest {
     Path dir;
 
     private static NetworkConfig config(NetworkConfig.Opening opening, boolean scalarBias) {
+        if (opening.convolutional()) {
+            return new NetworkConfig(36, 3, 2, 3, 1.0, Activation.TANH, opening, false, 0, 0, 0, Precision.F64,
+                    new NetworkConfig.Convolution(3, 6, 6));
+        }
         return new NetworkConfig(2, 3, 4, 3, 1.0, Activation.TANH, opening, scalarBias, 0, 0, 0, Precision.F64);
     }
 
@@ -41,8 +45,28 @@ class ModelFileTest {
                 SafeTensors t = SafeTensors.read(file);
                 assertEquals("kept", t.metadata().get("note"));
                 assertEquals(config, ModelFile.config(t, file));
-                assertEquals(opening == NetworkConfig.Opening.DENSE, t.names().contains("opening.weight"));
+                assertEquals(opening.learned(), t.names().contains("opening.weight"));
                 assertArrayEquals(new long[] {config.biasSize()}, t.shape("layers.2.bias"));
+            }
+        }
+    }
+
+    @Test
+    void filesWrittenBeforeConvolutionalLayersLoadAsDense() throws IOException {
+        NetworkConfig config = config(NetworkConfig.Opening.DENSE, true);
+        try (ResNet model = new ResNet(config)) {
+            new Initialization(Initialization.Kind.NORMAL, 1, 1, 1).apply(model.parameters(), 5);
+            SafeTensors.Writer w = ModelFile.tensors(model);
+            // the configuration exactly as the last version without convolutions wrote it
+            w.metadata(ModelFile.CONFIG_KEY, "{\"features\":2,\"classes\":3,\"width\":4,\"layers\":3,"
+                    + "\"finalTime\":1.0,\"activation\":\"TANH\",\"opening\":\"DENSE\",\"scalarBias\":true,"
+                    + "\"gammaTik\":0.0,\"gammaDdt\":0.0,\"gammaClass\":0.0,\"precision\":\"F64\"}");
+            Path old = dir.resolve("before-convolutions.safetensors");
+            w.write(old);
+            try (ResNet back = ModelFile.read(old)) {
+                assertEquals(config, back.config());
+                assertTrue(!back.config().convolutional());
+                assertArrayEquals(model.flat().toArray(), back.flat().toArray());
             }
         }
     }

@@ -53,6 +53,9 @@ class OnnxExportTest {
         List<Arguments> all = new ArrayList<>();
         for (Precision precision : Precision.values()) {
             for (NetworkConfig.Opening opening : NetworkConfig.Opening.values()) {
+                if (opening.convolutional()) {
+                    continue; // dense layers only: ConvolutionalNetworkTest has the others
+                }
                 for (boolean scalarBias : new boolean[] {true, false}) {
                     for (Activation activation : Activation.values()) {
                         all.add(Arguments.of(precision, opening, scalarBias, activation));

@@ -128,6 +128,10 @@ public final class BenchReport {
         if (r.param("n") != null) {
             return "n=" + r.param("n");
         }
+        if (r.param("channels") != null) {
+            return "C=" + r.param("channels") + " " + r.param("size") + "×" + r.param("size") + " k=" + r.param("kernel")
+                    + " batch=" + r.param("batch");
+        }
         return r.param("width") == null ? "-" : "width=" + r.param("width") + " batch=" + r.param("batch");
     }
 

@@ -39,8 +39,8 @@ public final class TrainingConsole implements TrainingListener {
         TrainSettings s = start.settings();
         NetworkConfig c = start.network();
         total = s.iterations();
-        out.printf(Locale.ROOT, "Training %s: %d residual layers, width %d, %s, %s, %d parameters; %d training and "
-                + "%d validation examples; %s, %s kernels%n", s.example(), c.layers(), c.width(),
+        out.printf(Locale.ROOT, "Training %s: %d residual layers, %s, %s, %s, %d parameters; %d training and "
+                + "%d validation examples; %s, %s kernels%n", s.example(), c.layers(), c.layerDescription(),
                 c.activation().label(), c.precision().label(), start.parameters(), start.trainingExamples(),
                 start.validationExamples(), s.optimizer(), start.kernels());
         if (s.layerParallel().layerParallel()) {
