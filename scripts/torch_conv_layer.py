@@ -9,6 +9,10 @@ a table: threads, precision, batch, median milliseconds of the forward step and 
 2 * C^2 * k^2 * size^2 per example and convolution, one convolution forward and two backward.
 
 Run it with Debian's interpreter (python3-torch): /usr/bin/python3 scripts/torch_conv_layer.py
+With glibc's default allocator most of the backward time is page faults: PyTorch frees and maps its large
+buffers again on every step. Raising glibc's thresholds gives PyTorch's best case (about 6x faster backward at
+one thread here):
+    MALLOC_MMAP_THRESHOLD_=1000000000 MALLOC_TRIM_THRESHOLD_=1000000000 /usr/bin/python3 scripts/torch_conv_layer.py
 """
 import argparse
 import statistics

@@ -17,8 +17,8 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * The convolutional residual layer's kernels (same-padding k × k, C channels of size × size, tanh): the step
- * with z stored, the adjoint step without and with the kernel and bias gradients, and the kernel gradient
- * alone.
+ * with z stored, the adjoint step without and with the kernel and bias gradients, the kernel gradient alone, and
+ * the bare convolution with its bias (no activation: what the step costs without tanh).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -62,6 +62,12 @@ public class ConvStepBench extends KernelState {
     public Matrix residualStep() {
         kernels.convResidualStep(shape, k, bias, 0.1, Activation.TANH, u, next, z, 0, batch);
         return next;
+    }
+
+    @Benchmark
+    public Matrix convolve() {
+        kernels.convolve(shape, k, bias, u, z, 0, batch);
+        return z;
     }
 
     @Benchmark

@@ -32,7 +32,7 @@ final class Flops {
     /**
      * A convolutional kernel of {@link ConvStepBench}: 2·C²·k²·size² per example for each same-padding
      * convolution it runs (taps in the zero padding included, as PyTorch counts them): one for the step, the
-     * adjoint and the kernel gradient, two for the adjoint with the gradients.
+     * adjoint, the kernel gradient and the bare convolution, two for the adjoint with the gradients.
      */
     static double conv(String method, int channels, int size, int kernel, int batch) {
         double one = 2.0 * channels * channels * kernel * kernel * size * size * batch;

@@ -16,8 +16,8 @@ class SuiteRunnerTest {
                 "policy", List.of("SPIN"))));
         // Kernels: 2 probes, residual and adjoint 3 widths × 3 batches × 2 precisions, GEMM 3 sizes × 2 precisions.
         assertEquals(2 + 18 + 18 + 6, SuiteRunner.points(Suite.KERNELS.classes(), Map.of()));
-        // Convolutions: 2 probes, 4 kernels × 2 batches × 2 precisions.
-        assertEquals(2 + 16, SuiteRunner.points(Suite.CONV.classes(), Map.of()));
+        // Convolutions: 2 probes, 5 kernels × 2 batches × 2 precisions.
+        assertEquals(2 + 20, SuiteRunner.points(Suite.CONV.classes(), Map.of()));
         // MGRIT parameters are inherited from MgritState: 3 benchmarks × 3 depths × 2 worker counts.
         assertEquals(18, SuiteRunner.points(Suite.MGRIT.classes(), Map.of()));
     }

@@ -89,6 +89,27 @@ final class PanamaConvKernelsF64 implements ConvKernelsF64 {
         return (channels + R - 1) / R;
     }
 
+    /**
+     * A staged image of {@code channels} maps with a zero border (the interior is left as it is: every tile
+     * overwrites it). Only the border is cleared, so a call on a narrow column range costs no more than its tiles.
+     */
+    private static double[] bordered(Scratch sc, ConvShape s, int channels) {
+        int hgt = s.height(), wid = s.width(), p = s.padding(), wp = paddedWidth(s), hp = paddedHeight(s);
+        double[] image = Scratch.grown(sc.image, imageSize(s, channels));
+        sc.image = image;
+        for (int ch = 0; ch < channels; ch++) {
+            int map = ch * hp * wp * L;
+            Arrays.fill(image, map, map + p * wp * L, 0);
+            Arrays.fill(image, map + (p + hgt) * wp * L, map + hp * wp * L, 0);
+            for (int y = p; y < p + hgt; y++) {
+                int row = map + y * wp * L;
+                Arrays.fill(image, row, row + p * L, 0);
+                Arrays.fill(image, row + (p + wid) * L, row + wp * L, 0);
+            }
+        }
+        return image;
+    }
+
     /** Copies columns [c, c + count) of a state of {@code channels} maps into the interior of the staged image. */
     private static void stage(ConvShape s, Matrix state, int channels, int c, int count, double[] image) {
         int hgt = s.height(), wid = s.width(), p = s.padding(), wp = paddedWidth(s), hp = paddedHeight(s);
@@ -251,8 +272,7 @@ final class PanamaConvKernelsF64 implements ConvKernelsF64 {
         double[] w = pack(sc, s, kernel, false);
         int[] tapOff = tapOffsets(sc, s, s.inChannels(), 1);
         double[] b = biases(sc, bias, outs);
-        double[] image = Scratch.zeroed(sc.image, imageSize(s, s.inChannels()));
-        sc.image = image;
+        double[] image = bordered(sc, s, s.inChannels());
         int rowSize = blocks(outs) * R * rp * L;
         double[] row = Scratch.grown(sc.row, rowSize);
         sc.row = row;
@@ -295,8 +315,7 @@ final class PanamaConvKernelsF64 implements ConvKernelsF64 {
     @Override
     public void transpose(ConvShape s, Matrix kernel, Matrix y, Matrix add, Matrix x, int c0, int c1) {
         Scratch sc = SCRATCH.get();
-        double[] image = Scratch.zeroed(sc.image, imageSize(s, s.outChannels()));
-        sc.image = image;
+        double[] image = bordered(sc, s, s.outChannels());
         for (int c = c0; c < c1; c += L) {
             int count = Math.min(L, c1 - c);
             stage(s, y, s.outChannels(), c, count, image);
@@ -341,8 +360,7 @@ final class PanamaConvKernelsF64 implements ConvKernelsF64 {
         Scratch sc = SCRATCH.get();
         int outs = s.outChannels(), hgt = s.height(), wid = s.width(), p = s.padding();
         int wp = paddedWidth(s), hp = paddedHeight(s);
-        double[] image = Scratch.zeroed(sc.image, imageSize(s, outs));
-        sc.image = image;
+        double[] image = bordered(sc, s, outs);
         // One image row of z, then σ'(z), then scratch, then λ: four wid·L runs in one array.
         int n = wid * L;
         double[] rows = Scratch.grown(sc.rowTmp, 4 * n);
@@ -398,11 +416,12 @@ final class PanamaConvKernelsF64 implements ConvKernelsF64 {
         int tapBlocks = (taps + P - 1) / P;
         int outBlocks = blocks(outs);
         int[] tapOff = tapOffsets(sc, s, s.inChannels(), P);
-        double[] image = Scratch.zeroed(sc.image, imageSize(s, s.inChannels()));
-        sc.image = image;
+        double[] image = bordered(sc, s, s.inChannels());
         int plane = s.pixels() * L;
-        double[] grads = Scratch.zeroed(sc.second, outBlocks * R * plane);
+        // Output channels past the last (up to a whole block) read zero gradients; the others are staged per tile.
+        double[] grads = Scratch.grown(sc.second, outBlocks * R * plane);
         sc.second = grads;
+        Arrays.fill(grads, outs * plane, outBlocks * R * plane, 0);
         double[] sums = Scratch.zeroed(sc.sums, outBlocks * R * tapBlocks * P * L);
         sc.sums = sums;
         for (int c = c0; c < c1; c += L) {
