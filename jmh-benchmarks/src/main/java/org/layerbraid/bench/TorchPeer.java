@@ -80,9 +80,17 @@ public final class TorchPeer {
             try (InputStream in = TorchPeer.class.getResourceAsStream(SCRIPT)) {
                 Files.write(script, in.readAllBytes());
             }
-            Process p = new ProcessBuilder(python, script.toString(), "--layers", String.valueOf(layers), "--width",
-                    String.valueOf(width), "--examples", String.valueOf(examples), "--threads",
-                    String.valueOf(threads), "--seconds", String.valueOf(seconds)).start();
+            ProcessBuilder pb = new ProcessBuilder(python, script.toString(), "--layers", String.valueOf(layers),
+                    "--width", String.valueOf(width), "--examples", String.valueOf(examples), "--threads",
+                    String.valueOf(threads), "--seconds", String.valueOf(seconds));
+            // PyTorch's CPU allocator hands every tensor to glibc's malloc, which maps and unmaps each one above
+            // 128 kB (a 5000 × 8 state is 320 kB): in a virtual machine those page faults can cost more than the
+            // arithmetic (N = 256: 2.2–3.5 s against 0.39 s measured on 2026-11-29). Raised thresholds keep freed
+            // memory for reuse, so PyTorch is measured at its best.
+            pb.environment().put("MALLOC_MMAP_THRESHOLD_", "4294967296");
+            pb.environment().put("MALLOC_TRIM_THRESHOLD_", "68719476736");
+            pb.environment().put("MALLOC_TOP_PAD_", "536870912");
+            Process p = pb.start();
             byte[] err = p.getErrorStream().readAllBytes();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (p.waitFor() != 0) {
