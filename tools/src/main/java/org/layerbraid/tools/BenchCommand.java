@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
             "predict (Predictor latency, batch 1/16/64); latency (a load test of single-example prediction on 1 and 2",
             "request threads: HdrHistogram percentiles, bytes allocated per prediction, GC count);",
             "peers (serial forward+backward against the same network in PyTorch, N = 1024 or --param layers, 1 and 2",
-            "threads, in one run; skipped with one line when no python3 imports torch).",
+            "threads, in one run; skipped with one line when no python3 imports torch);",
+            "roofline (the FMA and triad probes and serial forward+backward, each point against its roofline).",
             "The report checks the cost model against the serial and mgrit points and projects to 1024 workers."})
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick",
@@ -37,7 +38,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--suite", paramLabel = "SUITE", split = ",",
             description = "Suites to run (repeatable or comma-separated): kernels, serial, mgrit, pool, predict, "
-                    + "latency, peers or all (default: kernels).")
+                    + "roofline, latency, peers or all (default: kernels).")
     List<String> suites = new ArrayList<>();
 
     @Option(names = "--param", paramLabel = "NAME=V1,V2", description = "Replace a benchmark parameter's values, "
@@ -116,6 +117,6 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         throw new ParameterException(spec.commandLine(), "unknown suite '" + name
-                + "': use kernels, serial, mgrit, pool, predict, latency, peers or all");
+                + "': use kernels, serial, mgrit, pool, predict, roofline, latency, peers or all");
     }
 }
