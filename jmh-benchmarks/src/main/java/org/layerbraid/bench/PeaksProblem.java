@@ -12,7 +12,7 @@ import org.layerbraid.vecmath.TensorArena;
 
 /**
  * The network the layer benchmarks share: Peaks with the given depth, width and number of training examples,
- * smooth ReLU, scalar bias, f64, weights of order one (so the layers really mix the channels), all seeded.
+ * smooth ReLU, scalar bias, f64 unless said otherwise, weights of order one (so the layers really mix the channels), all seeded.
  */
 final class PeaksProblem implements AutoCloseable {
     final NetworkConfig config;
@@ -21,12 +21,16 @@ final class PeaksProblem implements AutoCloseable {
     final Batch batch;
 
     PeaksProblem(int layers, int width, int examples) {
+        this(layers, width, examples, Precision.F64);
+    }
+
+    PeaksProblem(int layers, int width, int examples, Precision precision) {
         config = new NetworkConfig(2, 5, width, layers, 1.0, Activation.SMOOTH_RELU, NetworkConfig.Opening.DENSE,
-                true, 1e-7, 1e-5, 1e-7, Precision.F64);
+                true, 1e-7, 1e-5, 1e-7, precision);
         Split split = Peaks.generate(examples, 1, 1);
         model = new ResNet(config);
         new Initialization(Initialization.Kind.NORMAL, 0.5, 0.5, 0.5).apply(model.parameters(), 1);
-        batch = new Batch(split.train().toMatrix(arena, Precision.F64), split.train().labels());
+        batch = new Batch(split.train().toMatrix(arena, precision), split.train().labels());
     }
 
     @Override

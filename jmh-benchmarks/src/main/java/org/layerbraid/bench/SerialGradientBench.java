@@ -4,6 +4,7 @@ import java.util.concurrent.TimeUnit;
 import org.layerbraid.mgrit.nn.Parameters;
 import org.layerbraid.mgrit.nn.SerialEvaluator;
 import org.layerbraid.vecmath.Kernels;
+import org.layerbraid.vecmath.Precision;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -20,7 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One exact serial forward and backward propagation (loss and full gradient) of the Peaks network (smooth ReLU,
- * f64): the unit of work of one serial training iteration, comparable with the reference C++ code's and
+ * f64 unless {@link #precision} says f32): the unit of work of one serial training iteration, comparable with the reference C++ code's and
  * PyTorch's forward+backward. With more than one thread the batch is shared (data-parallel serial).
  */
 @State(Scope.Thread)
@@ -42,13 +43,16 @@ public class SerialGradientBench {
     @Param({"1", "2"})
     public int threads;
 
+    @Param({"f64"})
+    public String precision;
+
     private PeaksProblem problem;
     private SerialEvaluator evaluator;
     private Parameters gradient;
 
     @Setup(Level.Trial)
     public void setUp() {
-        problem = new PeaksProblem(layers, width, batch);
+        problem = new PeaksProblem(layers, width, batch, Precision.parse(precision));
         evaluator = new SerialEvaluator(Kernels.defaults(), problem.config, problem.batch, threads);
         gradient = problem.model.newVector(problem.arena);
     }

@@ -45,7 +45,13 @@ public final class SuiteRunner {
      */
     public static List<Row> run(Collection<Suite> suites, boolean quick, Map<String, List<String>> params,
             Path jmhJson, PrintStream progress) throws IOException, RunnerException {
-        List<Class<?>> classes = suites.stream().distinct().flatMap(s -> s.classes().stream()).toList();
+        return runClasses(suites.stream().distinct().flatMap(s -> s.classes().stream()).toList(), quick, params,
+                jmhJson, progress);
+    }
+
+    /** {@link #run} on benchmark classes chosen one by one (e.g. one class of a suite, for a comparison). */
+    public static List<Row> runClasses(List<Class<?>> classes, boolean quick, Map<String, List<String>> params,
+            Path jmhJson, PrintStream progress) throws IOException, RunnerException {
         int points = points(classes, params);
         Path folder = jmhJson.toAbsolutePath().getParent();
         Files.createDirectories(folder);

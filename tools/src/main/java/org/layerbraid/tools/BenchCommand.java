@@ -26,7 +26,10 @@ import picocli.CommandLine.Spec;
             "serial (the cost model's unit costs; serial forward+backward on 1 and P threads);",
             "mgrit (forward V-cycle, adjoint V-cycle, one-shot step on P workers); pool (parallel region cost);",
             "predict (Predictor latency, batch 1/16/64); latency (a load test of single-example prediction on 1 and 2",
-            "request threads: HdrHistogram percentiles, bytes allocated per prediction, GC count).",
+            "request threads: HdrHistogram percentiles, bytes allocated per prediction, GC count);",
+            "peers (serial forward+backward against the same network in PyTorch, N = 1024 or --param layers, 1 and 2",
+            "threads, in one run; skipped with one line when no python3 imports torch);",
+            "roofline (the FMA and triad probes and serial forward+backward, each point against its roofline).",
             "The report checks the cost model against the serial and mgrit points and projects to 1024 workers."})
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick",
@@ -35,7 +38,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--suite", paramLabel = "SUITE", split = ",",
             description = "Suites to run (repeatable or comma-separated): kernels, conv, serial, mgrit, pool, predict, "
-                    + "latency or all (default: kernels).")
+                    + "roofline, latency, peers or all (default: kernels).")
     List<String> suites = new ArrayList<>();
 
     @Option(names = "--param", paramLabel = "NAME=V1,V2", description = "Replace a benchmark parameter's values, "
@@ -56,12 +59,16 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         EnumSet<Suite> chosen = EnumSet.noneOf(Suite.class);
         boolean latency = false;
+        boolean peers = false;
         for (String s : suites.isEmpty() ? List.of("kernels") : suites) {
             if (s.equals("all")) {
                 chosen.addAll(EnumSet.allOf(Suite.class));
                 latency = true;
+                peers = true;
             } else if (s.equals("latency")) {
                 latency = true;
+            } else if (s.equals("peers")) {
+                peers = true;
             } else {
                 chosen.add(parse(s, spec));
             }
@@ -85,6 +92,11 @@ final class BenchCommand implements Callable<Integer> {
         if (latency) {
             LatencyReport.run(out, seconds, !chosen.isEmpty(), System.out);
         }
+        if (peers) {
+            List<Integer> layers = values.getOrDefault("layers", List.of("1024")).stream().map(Integer::valueOf)
+                    .toList();
+            PeersReport.run(out, quick, layers, !chosen.isEmpty(), System.out);
+        }
         return 0;
     }
 
@@ -105,6 +117,6 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         throw new ParameterException(spec.commandLine(), "unknown suite '" + name
-                + "': use kernels, conv, serial, mgrit, pool, predict, latency or all");
+                + "': use kernels, conv, serial, mgrit, pool, predict, roofline, latency, peers or all");
     }
 }

@@ -24,6 +24,10 @@ public final class Kernels {
     private static final Kernels SCALAR = new Kernels("scalar", ScalarKernelsF64.INSTANCE, ScalarKernelsF32.INSTANCE,
             ScalarConvKernelsF64.INSTANCE, ScalarConvKernelsF32.INSTANCE);
 
+    static {
+        SegmentKinds.load();
+    }
+
     private final String name;
     private final KernelsF64 f64;
     private final KernelsF32 f32;

@@ -39,7 +39,8 @@ public final class Validation {
     /** The model configuration of a serial or MGRIT benchmark point; null for the other benchmarks. */
     public static ModelConfig config(Row r) {
         return switch (r.benchmarkClass()) {
-            case "SerialGradientBench" -> ModelConfig.reference(r.intParam("layers"), r.intParam("width"),
+            // The model's unit costs are f64's.
+            case "SerialGradientBench" -> "f32".equals(r.param("precision")) ? null : ModelConfig.reference(r.intParam("layers"), r.intParam("width"),
                     r.intParam("batch"), r.intParam("threads"));
             case "ForwardCycleBench", "AdjointCycleBench", "OneShotStepBench" -> new ModelConfig(r.intParam("layers"),
                     r.intParam("width"), r.intParam("batch"), r.intParam("levels"), r.intParam("minCoarse"),

@@ -62,6 +62,7 @@ public final class BenchReport {
                 results.date(), results.machine(), results.java()));
         md.append("± is half JMH's 99.9% confidence interval. Times are per operation.\n\n");
         kernels(md, rows, folder, written);
+        Roofline.section(md, rows);
         units(md, table);
         validation(md, checks, folder, written, table, shape);
         comparison(md, checks);
