@@ -14,8 +14,9 @@ class SuiteRunnerTest {
         assertEquals(8, SuiteRunner.points(Suite.POOL.classes(), Map.of()));
         assertEquals(6, SuiteRunner.points(Suite.POOL.classes(), Map.of("workers", List.of("1", "2", "4"),
                 "policy", List.of("SPIN"))));
-        // Kernels: 2 probes, residual and adjoint 3 widths × 3 batches × 2 precisions, GEMM 3 sizes × 2 precisions.
-        assertEquals(2 + 18 + 18 + 6, SuiteRunner.points(Suite.KERNELS.classes(), Map.of()));
+        // Kernels: 2 FMA probes, the triad probe on 1 and 2 threads, residual and adjoint 3 widths × 3 batches ×
+        // 2 precisions, GEMM 3 sizes × 2 precisions.
+        assertEquals(2 + 2 + 18 + 18 + 6, SuiteRunner.points(Suite.KERNELS.classes(), Map.of()));
         // Convolutions: 2 probes, 5 kernels × 2 batches × 2 precisions.
         assertEquals(2 + 20, SuiteRunner.points(Suite.CONV.classes(), Map.of()));
         // MGRIT parameters are inherited from MgritState: 3 benchmarks × 3 depths × 2 worker counts.
