@@ -162,27 +162,21 @@ public final class Mpi implements Communicator, AutoCloseable {
 
     @Override
     public void send(MemorySegment data, int to) {
-        checkPeer(to);
-        for (long at = 0; at < data.byteSize(); at += PIECE) {
-            MemorySegment piece = data.asSlice(at, Math.min(PIECE, data.byteSize() - at));
-            try {
-                check("MPI_Isend", (int) isend.invokeExact(piece, (int) piece.byteSize(), abi.byteType(), to, TAG,
-                        abi.commWorld(), nextRequest()));
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Throwable t) {
-                throw new IllegalStateException(t);
-            }
-        }
+        post("MPI_Isend", isend, data, to);
     }
 
     @Override
     public void receive(MemorySegment data, int from) {
-        checkPeer(from);
+        post("MPI_Irecv", irecv, data, from);
+    }
+
+    /** Posts {@code call} (MPI_Isend or MPI_Irecv, which take the same arguments) on data, piece by piece. */
+    private void post(String name, MethodHandle call, MemorySegment data, int peer) {
+        checkPeer(peer);
         for (long at = 0; at < data.byteSize(); at += PIECE) {
             MemorySegment piece = data.asSlice(at, Math.min(PIECE, data.byteSize() - at));
             try {
-                check("MPI_Irecv", (int) irecv.invokeExact(piece, (int) piece.byteSize(), abi.byteType(), from, TAG,
+                check(name, (int) call.invokeExact(piece, (int) piece.byteSize(), abi.byteType(), peer, TAG,
                         abi.commWorld(), nextRequest()));
             } catch (RuntimeException | Error e) {
                 throw e;
