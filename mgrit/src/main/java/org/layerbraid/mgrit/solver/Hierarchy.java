@@ -112,6 +112,22 @@ public final class Hierarchy {
         return i * strides[level];
     }
 
+    /**
+     * Refuses to distribute a solve over more ranks than the coarsest level has steps: each rank owns at least one
+     * (see the ranks' blocks in {@link ForwardSolver}).
+     *
+     * @throws IllegalArgumentException when there are more
+     */
+    public void checkRanks(int ranks) {
+        int m = steps[steps.length - 1];
+        if (ranks > m) {
+            throw new IllegalArgumentException(ranks + " ranks are more than the " + m + " step" + (m == 1 ? "" : "s")
+                    + " of the coarsest level (of " + steps[0] + " layers, " + steps.length + " level"
+                    + (steps.length == 1 ? "" : "s") + "): every rank needs at least one; use fewer ranks, more "
+                    + "layers or fewer levels");
+        }
+    }
+
     /** Points per level, N_l + 1, finest first. */
     public int[] pointsPerLevel() {
         int[] p = new int[steps.length];

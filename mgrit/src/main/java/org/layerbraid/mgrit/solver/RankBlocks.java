@@ -19,13 +19,8 @@ final class RankBlocks {
 
     /** @throws IllegalArgumentException when there are more ranks than coarsest steps to share */
     RankBlocks(Hierarchy hierarchy, int rank, int ranks) {
-        int last = hierarchy.levels() - 1;
-        int m = hierarchy.steps(last);
-        if (ranks > m) {
-            throw new IllegalArgumentException(ranks + " ranks are more than the " + m + " step"
-                    + (m == 1 ? "" : "s") + " of the coarsest level (of " + hierarchy.steps(0)
-                    + " layers): every rank needs at least one; use fewer ranks, more layers or fewer levels");
-        }
+        hierarchy.checkRanks(ranks);
+        int m = hierarchy.steps(hierarchy.levels() - 1);
         this.hierarchy = hierarchy;
         this.rank = rank;
         this.ranks = ranks;

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import org.layerbraid.mgrit.solver.Communicator;
-import org.layerbraid.mgrit.solver.Hierarchy;
 import org.layerbraid.mgrit.solver.MgritOptions;
 
 /**
@@ -52,14 +51,7 @@ final class RankAgreement {
                     + "mpirun");
         }
         for (MgritOptions options : new MgritOptions[] {lp.forwardOptions(), lp.adjointOptions()}) {
-            Hierarchy grid = options.hierarchy(settings.layers(), 1.0);
-            int coarsest = grid.steps(grid.levels() - 1);
-            if (ranks.size() > coarsest) {
-                throw new IllegalArgumentException(ranks.size() + " ranks are more than the " + coarsest + " step"
-                        + (coarsest == 1 ? "" : "s") + " of the coarsest MGRIT level (" + settings.layers()
-                        + " layers, " + grid.levels() + " levels): every rank needs at least one; use fewer ranks, "
-                        + "more --layers or fewer --levels");
-            }
+            options.hierarchy(settings.layers(), 1.0).checkRanks(ranks.size());
         }
     }
 
