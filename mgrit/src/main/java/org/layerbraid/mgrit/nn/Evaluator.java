@@ -14,6 +14,15 @@ public interface Evaluator extends AutoCloseable {
     /** The mean loss at p; {@code gradient} is overwritten with its gradient (data term only). */
     double lossAndGradient(Parameters p, Parameters gradient);
 
+    /**
+     * The mean loss and its gradient at p, right after {@code loss(p)} with the same parameter values (a line search's
+     * accepted point): an exact evaluator finishes that forward pass with the backward pass alone, bitwise the same as
+     * {@link #lossAndGradient}; the default evaluates again.
+     */
+    default double lossAndGradientAfterLoss(Parameters p, Parameters gradient) {
+        return lossAndGradient(p, gradient);
+    }
+
     /** Correctly classified examples at the last evaluation. */
     int correct();
 

@@ -41,7 +41,10 @@ public final class SerialEvaluator implements Evaluator {
     /** The region body, made once; reads the arguments of the current evaluation from the two fields below. */
     private final Region body = this::runShare;
     private Parameters current;
-    private boolean withGradient;
+    private boolean runForward;
+    private boolean runBackward;
+    /** Whether the last evaluation was {@link #loss}, whose forward pass a gradient may continue. */
+    private boolean forwardKept;
 
     /** One slice of the batch and everything it writes. */
     private final class Slice {
@@ -68,19 +71,22 @@ public final class SerialEvaluator implements Evaluator {
             propagator.accumulateInto(partial);
         }
 
-        void run(Parameters p, boolean gradient) {
+        /** The forward pass, keeping what the backward pass reads (pre-activations, ∂loss/∂logits). */
+        void forward(Parameters p) {
             propagator.use(p);
             opening.forward(p);
             double h = config.h();
             for (int n = 0; n < config.layers(); n++) {
-                // Pre-activations are kept only for the adjoint; value-only passes (line search) skip them.
-                propagator.step(n, h, states[n], states[n + 1], gradient ? preActivations[n] : null, c0, c1);
+                propagator.step(n, h, states[n], states[n + 1], preActivations[n], c0, c1);
             }
-            loss = classifier.forward(p, gradient, 1.0 / batch);
+            loss = classifier.forward(p, true, 1.0 / batch);
             correct = classifier.correct();
-            if (!gradient) {
-                return;
-            }
+        }
+
+        /** The backward pass through what the last {@link #forward} kept, into this slice's partial gradient. */
+        void backward(Parameters p) {
+            propagator.use(p);
+            double h = config.h();
             kernels.fill(partial.flat(), 0);
             classifier.backward(p, partial, lambda[0]);
             int current = 0;
@@ -155,13 +161,29 @@ public final class SerialEvaluator implements Evaluator {
 
     @Override
     public double loss(Parameters p) {
-        evaluate(p, false);
+        evaluate(p, true, false);
+        forwardKept = true;
         return totalLoss();
     }
 
     @Override
     public double lossAndGradient(Parameters p, Parameters gradient) {
-        evaluate(p, true);
+        evaluate(p, true, true);
+        return sumGradient(gradient);
+    }
+
+    /** After {@code loss(p)}, only the backward pass is left to run: the forward pass kept what it needs. */
+    @Override
+    public double lossAndGradientAfterLoss(Parameters p, Parameters gradient) {
+        if (!forwardKept) {
+            throw new IllegalStateException("no loss evaluation to continue: call loss(p) first");
+        }
+        evaluate(p, false, true);
+        return sumGradient(gradient);
+    }
+
+    /** The slices' partial gradients, summed in slice order. */
+    private double sumGradient(Parameters gradient) {
         kernels.copy(slices[0].partial.flat(), gradient.flat());
         for (int s = 1; s < slices.length; s++) {
             kernels.axpby(1, slices[s].partial.flat(), 1, gradient.flat());
@@ -196,17 +218,24 @@ public final class SerialEvaluator implements Evaluator {
         return states[n];
     }
 
-    /** Runs every slice: a fixed contiguous run of slices per worker, the caller being worker 0. */
-    private void evaluate(Parameters p, boolean gradient) {
+    /** Runs the passes asked for on every slice: a fixed contiguous run of slices per worker, the caller being worker 0. */
+    private void evaluate(Parameters p, boolean forward, boolean backward) {
         current = p;
-        withGradient = gradient;
+        runForward = forward;
+        runBackward = backward;
+        forwardKept = false;
         pool.run(body);
     }
 
     private void runShare(int worker, int workers) {
         for (int s = Partition.from(worker, workers, slices.length); s < Partition.to(worker, workers, slices.length);
                 s++) {
-            slices[s].run(current, withGradient);
+            if (runForward) {
+                slices[s].forward(current);
+            }
+            if (runBackward) {
+                slices[s].backward(current);
+            }
         }
     }
 

@@ -76,7 +76,7 @@ public final class FullBatchTrainer implements AutoCloseable {
     public void run(int lastIteration, Validation validation, Listener listener) {
         long start = System.nanoTime();
         if (!resumed) {
-            evaluate(gradient);
+            evaluate(gradient, false);
         }
         resumed = false;
         double f = current.objective();
@@ -113,7 +113,8 @@ public final class FullBatchTrainer implements AutoCloseable {
             // direction becomes the step s = x₊ − x; trial, no longer needed, holds y = ∇f₊ − ∇f.
             kernels.scale(step.step(), direction);
             kernels.copy(trial, x);
-            f = evaluate(newGradient);
+            // The line search's last value was at this point: its forward pass is kept, only the backward is left.
+            f = evaluate(newGradient, true);
             if (lbfgs != null) {
                 kernels.copy(newGradient, trial);
                 kernels.axpby(-1, gradient, 1, trial);
@@ -136,9 +137,12 @@ public final class FullBatchTrainer implements AutoCloseable {
         listener.iteration(row, this);
     }
 
-    /** Evaluates the objective and its gradient at x into {@code g}; remembers what the log needs. */
-    private double evaluate(Matrix g) {
-        double f = objective.valueAndGradient(x, g);
+    /**
+     * Evaluates the objective and its gradient at x into {@code g}; remembers what the log needs. {@code afterValue}:
+     * the objective's last value was at x, so it may finish that evaluation instead of starting again.
+     */
+    private double evaluate(Matrix g, boolean afterValue) {
+        double f = afterValue ? objective.valueAndGradientAfterValue(x, g) : objective.valueAndGradient(x, g);
         current = new Evaluation(f, objective.lastLoss(), objective.lastCorrect(), objective.lastStateResidual(),
                 objective.lastAdjointResidual());
         return f;

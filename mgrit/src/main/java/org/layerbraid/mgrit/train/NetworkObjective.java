@@ -42,6 +42,15 @@ public final class NetworkObjective implements Objective {
         return lastLoss + regularization.value(p);
     }
 
+    @Override
+    public double valueAndGradientAfterValue(Matrix x, Matrix gradient) {
+        Parameters p = views(x);
+        Parameters g = views(gradient);
+        lastLoss = evaluator.lossAndGradientAfterLoss(p, g);
+        regularization.addGradient(p, g);
+        return lastLoss + regularization.value(p);
+    }
+
     /** The mean loss (without regularisation) at the last evaluation. */
     @Override
     public double lastLoss() {

@@ -10,6 +10,15 @@ public interface Objective {
     /** f(x); {@code gradient} is overwritten with ∇f(x). */
     double valueAndGradient(Matrix x, Matrix gradient);
 
+    /**
+     * f(x) and ∇f(x) right after {@code value} was called with the same values of x (a line search's accepted point);
+     * an objective that kept that evaluation may skip part of the work, with the same result as
+     * {@link #valueAndGradient}. The default evaluates again.
+     */
+    default double valueAndGradientAfterValue(Matrix x, Matrix gradient) {
+        return valueAndGradient(x, gradient);
+    }
+
     /** For the log: the data term of the last evaluation (NaN when the objective has none). */
     default double lastLoss() {
         return Double.NaN;
