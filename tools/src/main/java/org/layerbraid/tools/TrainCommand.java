@@ -248,7 +248,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (Mpi.launched()) {
             return acrossRanks(settings, folder);
         }
-        TrainingRun.execute(settings, folder, resume, new TrainingConsole(System.out));
+        TrainingRun.execute(settings, folder, resume, new TrainingConsole(System.out, folder));
         if (!compareWith.isEmpty()) {
             List<Path> runs = new ArrayList<>(List.of(folder));
             runs.addAll(compareWith);
@@ -280,7 +280,7 @@ public final class TrainCommand implements Callable<Integer> {
                         + "rank 0 writes " + folder);
             }
             try {
-                TrainingRun.execute(settings, folder, resume, lead ? new TrainingConsole(System.out)
+                TrainingRun.execute(settings, folder, resume, lead ? new TrainingConsole(System.out, folder)
                         : TrainingListener.NONE, pool, mpi);
             } catch (IllegalArgumentException | DivergedException e) {
                 if (lead) {

@@ -26,8 +26,19 @@ public final class TrainingConsole implements TrainingListener {
     /** Whether rows show the MGRIT residuals (layer-parallel runs). */
     private boolean residuals;
 
+    /** The curves redrawn during the run, or null. */
+    private LiveCurves live;
+    private final Path folder;
+
+    /** A console that draws the charts at the end only. */
     public TrainingConsole(PrintStream out) {
+        this(out, null);
+    }
+
+    /** A console that also keeps the training curves in {@code folder} up to date while the run goes on. */
+    public TrainingConsole(PrintStream out, Path folder) {
         this.out = out;
+        this.folder = folder;
         java.io.Console c = System.console();
         this.terminal = out == System.out && c != null && c.isTerminal();
     }
@@ -50,6 +61,9 @@ public final class TrainingConsole implements TrainingListener {
             out.println("Data-parallel over the batch on " + s.threads() + " threads (results are the same as on one).");
         }
         residuals = s.layerParallel().layerParallel();
+        if (folder != null && live == null) {
+            live = new LiveCurves(folder);
+        }
         out.println(" iter     objective          loss        ‖grad‖      step  ls   train%    val%     time"
                 + (residuals ? "        ‖r‖    ‖r_adj‖" : ""));
     }
@@ -66,6 +80,9 @@ public final class TrainingConsole implements TrainingListener {
 
     @Override
     public boolean iteration(HistoryRow r) {
+        if (live != null) {
+            live.add(r);
+        }
         if (barShown) {
             out.print("\r\033[2K");
         }
@@ -89,6 +106,9 @@ public final class TrainingConsole implements TrainingListener {
     /** Draws the charts into the run folder (a chart that fails is a warning: the model is written), then the end. */
     @Override
     public void finished(Path folder, List<HistoryRow> rows, ResNet model, Split split) {
+        if (live != null) {
+            live.close();
+        }
         try {
             RunCharts.write(folder, rows, model, split);
         } catch (IOException | RuntimeException e) {
