@@ -1,7 +1,8 @@
 package org.layerbraid.mgrit.solver;
 
 /**
- * Which states of the fine level a solve keeps in memory (XBraid's {@code storage} option, −1 and 0).
+ * Which states of the fine level a solve keeps in memory (XBraid's {@code storage} option: all points, or the
+ * C-points only).
  */
 public enum Storage {
     /** Every fine state, and for a forward solve every step's side product (the adjoint reads them). */
