@@ -171,7 +171,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch-threads", description = "parallel/oneshot: MGRIT workers sharing each interval's batch tiles; --threads becomes layer × batch threads (default 1).")
     Integer batchThreads;
 
-    @Option(names = "--storage", defaultValue = "all", description = "parallel/oneshot: which MGRIT fine states are kept: all, or c-points (every --cfactor0-th layer's; the others recomputed from them when the adjoint reads them: the same results, about a c-th of the state memory, more time) (default ${DEFAULT-VALUE}).")
+    @Option(names = "--storage", defaultValue = "all", description = "parallel/oneshot: which MGRIT fine states are kept: all, or c-points (every --cfactor0-th layer's; the others recomputed from them when the adjoint reads them: the same results, a c-th of the fine states, some more time) (default ${DEFAULT-VALUE}).")
     String storage;
 
     @Option(names = "--nested-levels", defaultValue = "0", description = "Nested iteration: first train N/2^k, …, N/2 layers (each --nested-iterations iterations, in OUT/nested-<layers>), each starting from the one before with its weights interpolated over the layers (default ${DEFAULT-VALUE}: off).")

@@ -100,11 +100,6 @@ final class Level {
         addRhs(j, to, c0, c1);
     }
 
-    /** {@code out = Φ_l(u_j) + g_{j+1}}: what the equation says point j + 1 should be. */
-    void predict(int j, Matrix out, int c0, int c1) {
-        predict(j, u[j], out, c0, c1);
-    }
-
     /** {@code out = Φ_l(from) + g_{j+1}} with the step of point j, from a state held elsewhere than u_j. */
     void predict(int j, Matrix from, Matrix out, int c0, int c1) {
         step(j, from, out, null, c0, c1);
