@@ -9,6 +9,7 @@ import org.layerbraid.mgrit.nn.SerialEvaluator;
 import org.layerbraid.mgrit.solver.AdjointSolver;
 import org.layerbraid.mgrit.solver.ForwardSolver;
 import org.layerbraid.mgrit.solver.MgritOptions;
+import org.layerbraid.mgrit.training.LayerParallelSettings;
 import org.layerbraid.vecmath.Kernels;
 import org.layerbraid.vecmath.Matrix;
 import org.layerbraid.vecmath.Precision;
@@ -30,7 +31,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One forward and one adjoint MGRIT iteration (F-relaxation, c = 4, as many levels as fit with ≥ 8 coarse
  * steps) of the Peaks network (width 8, smooth ReLU, f64, 5000 examples), including the gradient pass: the
- * unit of work of one one-shot optimisation step, to compare with {@link SerialGradientBench}.
+ * unit of work of one one-shot optimisation step, to compare with {@link SerialGradientBench}; with all fine states
+ * kept or the C-points only ({@code storage}). The tear-down prints the bytes the two solvers hold and the
+ * process's peak resident memory.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -46,6 +49,9 @@ public class MgritIterationBench {
 
     @Param({"1", "2"})
     public int workers;
+
+    @Param({"all"})
+    public String storage;
 
     private PeaksProblem problem;
     private SerialEvaluator serial;
@@ -67,7 +73,7 @@ public class MgritIterationBench {
         propagator.use(p);
         propagator.accumulateInto(model.newVector(arena));
         MgritOptions options = MgritOptions.builder().levels(8, 8).cfactor(4).cfSweeps(0, 1).fixedIterations(1)
-                .build();
+                .storage(LayerParallelSettings.parseStorage(storage)).build();
         forward = new ForwardSolver(propagator, Kernels.defaults(), layers, config.h(), Precision.F64, 8, examples,
                 options, workers);
         adjoint = new AdjointSolver(propagator, Kernels.defaults(), layers, config.h(), Precision.F64, 8, examples,
@@ -82,7 +88,12 @@ public class MgritIterationBench {
     }
 
     @TearDown(Level.Trial)
-    public void tearDown() {
+    public void tearDown() throws java.io.IOException {
+        String peak = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status")).stream()
+                .filter(l -> l.startsWith("VmHWM")).findFirst().orElse("VmHWM: unknown").replaceAll("\\s+", " ");
+        System.out.println("storage " + storage + ", " + workers + " workers: forward solver "
+                + forward.bytesAllocated() + " bytes, adjoint solver " + adjoint.bytesAllocated() + " bytes, peak RSS ("
+                + peak + ")");
         adjoint.close();
         forward.close();
         serial.close();

@@ -171,6 +171,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch-threads", description = "parallel/oneshot: MGRIT workers sharing each interval's batch tiles; --threads becomes layer × batch threads (default 1).")
     Integer batchThreads;
 
+    @Option(names = "--storage", defaultValue = "all", description = "parallel/oneshot: which MGRIT fine states are kept: all, or c-points (every --cfactor0-th layer's; the others recomputed from them when the adjoint reads them: the same results, a c-th of the fine states, some more time) (default ${DEFAULT-VALUE}).")
+    String storage;
+
     @Option(names = "--nested-levels", defaultValue = "0", description = "Nested iteration: first train N/2^k, …, N/2 layers (each --nested-iterations iterations, in OUT/nested-<layers>), each starting from the one before with its weights interpolated over the layers (default ${DEFAULT-VALUE}: off).")
     int nestedLevels;
 
@@ -212,7 +215,7 @@ public final class TrainCommand implements Callable<Integer> {
             "--fwd-iterations", "--adj-iterations", "--tolerance", "--adjoint-tolerance", "--fcycle",
             "--skip-first-down", "--adaptive", "--adaptive-check-every", "--adaptive-max-factor", "--adaptive-max-angle",
             "--adaptive-max-iterations", "--nested-levels", "--nested-iterations", "--init-from", "--batch-threads",
-            "--layer-threads");
+            "--layer-threads", "--storage");
 
     @Override
     public Integer call() throws Exception {
@@ -374,7 +377,8 @@ public final class TrainCommand implements Callable<Integer> {
         return new LayerParallelSettings(method, maxLevels, minCoarse, cfactor0, cfactor, sweeps("--relax0", relax0),
                 sweeps("--relax", relax), forward, adjoint, tolerance, adjointTolerance, fcycle, skipFirstDown,
                 adaptive ? new AdaptiveEvaluator.Policy(adaptiveCheckEvery, adaptiveMaxFactor, adaptiveMaxAngle,
-                        adaptiveMaxIterations) : null, batchThreads == null ? 1 : batchThreads);
+                        adaptiveMaxIterations) : null, batchThreads == null ? 1 : batchThreads,
+                LayerParallelSettings.parseStorage(storage));
     }
 
     /** F → 0, FCF → 1, FCFCF → 2 …; a number is taken as the count of CF pairs (the reference's nrelax). */

@@ -373,4 +373,37 @@ class TrainCommandTest {
             assertEquals(objectives(straight), objectives(split), name + ": the same objective at every iteration");
         }
     }
+
+    @Test
+    void cPointStorageTrainsTheSameBitsAndResumes() throws IOException {
+        List<String> common = List.of("--method", "oneshot", "--cfactor0", "4", "--relax0", "FCF", "--threads", "2");
+        Path all = dir.resolve("storage-all");
+        List<String> eight = new java.util.ArrayList<>(common);
+        eight.addAll(List.of("--iterations", "8"));
+        assertEquals(0, run(deep(all, eight.toArray(String[]::new))), err.toString());
+        Path straight = dir.resolve("storage-c");
+        eight.addAll(List.of("--storage", "c-points"));
+        assertEquals(0, run(deep(straight, eight.toArray(String[]::new))), err.toString());
+        assertEquals(objectives(all), objectives(straight), "the same objective at every iteration");
+        assertArrayEquals(SafeTensors.read(all.resolve("model.safetensors")).doubles("layers.7.weight"),
+                SafeTensors.read(straight.resolve("model.safetensors")).doubles("layers.7.weight"));
+        JsonNode lp = new ObjectMapper().readTree(straight.resolve("summary.json").toFile()).get("settings")
+                .get("layerParallel");
+        assertEquals("C_POINTS", lp.get("storage").asText());
+        assertFalse(SafeTensors.read(straight.resolve("checkpoint.safetensors")).names().contains("mgrit.state.5"));
+        Path split = dir.resolve("storage-c-split");
+        List<String> five = new java.util.ArrayList<>(common);
+        five.addAll(List.of("--iterations", "5", "--storage", "c-points"));
+        assertEquals(0, run(deep(split, five.toArray(String[]::new))), err.toString());
+        assertEquals(0, run("train", "--resume", split.resolve("checkpoint.safetensors").toString(),
+                "--iterations", "8", "--threads", "1"), err.toString());
+        assertEquals(objectives(straight), objectives(split), "the resumed run is the uninterrupted one");
+        err.getBuffer().setLength(0);
+        assertEquals(1, run(deep(dir.resolve("storage-serial"), "--storage", "c-points")));
+        assertEquals("--storage c-points keeps MGRIT's C-points: it applies to --method parallel and oneshot",
+                err.toString().strip().lines().toList().getLast().replaceFirst("^[^-]*", ""));
+        err.getBuffer().setLength(0);
+        assertEquals(1, run(deep(dir.resolve("storage-bad"), "--method", "oneshot", "--storage", "some")));
+        assertTrue(err.toString().contains("unknown --storage 'some': use all or c-points"), err.toString());
+    }
 }

@@ -49,7 +49,11 @@ public final class MgritSolve implements AutoCloseable {
         return solver.solve(u0);
     }
 
-    /** The state u_n (0 ≤ n ≤ N) of the last solve: owned by this solve, overwritten by the next one. */
+    /**
+     * The state u_n (0 ≤ n ≤ N) of the last solve: owned by this solve, overwritten by the next one.
+     *
+     * @throws IllegalStateException with {@code Storage.C_POINTS} for a state not kept ({@code solver().stores(n)})
+     */
     public Matrix state(int n) {
         return solver.state(n);
     }

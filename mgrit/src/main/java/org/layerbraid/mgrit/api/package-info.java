@@ -11,7 +11,7 @@
  * {@link org.layerbraid.mgrit.api.PropagatorCheck} for a user's chain.</li>
  * </ul>
  * The API hands out a few types of other packages, which are public API too: {@code solver.Propagator},
- * {@code solver.MgritOptions}, {@code solver.SolveStatistics}, {@code solver.IterationListener},
+ * {@code solver.MgritOptions} (with {@code solver.Storage}), {@code solver.SolveStatistics}, {@code solver.IterationListener},
  * {@code solver.ForwardSolver}, {@code solver.AdjointSolver}; {@code training.TrainSettings},
  * {@code training.LayerParallelSettings}, {@code training.TrainingListener}; {@code train.HistoryRow};
  * {@code data.Standardization}; {@code nn.NetworkConfig}, {@code nn.ResNet}; {@code vecmath.Matrix},

@@ -229,9 +229,9 @@ public final class LayerParallelEvaluator implements Evaluator {
     }
 
     /**
-     * Saves the MGRIT states the next solves start from (forward states u_0..u_N, adjoints λ_0..λ_N) and the
-     * iteration counts, whether solved here or restored from a checkpoint: a checkpoint written right after a resume
-     * holds as much as the one it resumed from.
+     * Saves the MGRIT states the next solves start from (forward states u_0..u_N, adjoints λ_0..λ_N; with C-point
+     * storage the kept ones, which is all a warm start reads) and the iteration counts, whether solved here or
+     * restored from a checkpoint: a checkpoint written right after a resume holds as much as the one it resumed from.
      */
     @Override
     public void save(SafeTensors.Writer checkpoint) {
@@ -248,8 +248,10 @@ public final class LayerParallelEvaluator implements Evaluator {
         checkpoint.add(ITERATIONS, new long[] {forward.maxIterations(), adjoint.maxIterations(),
             warmAdjoints ? 1 : 0});
         for (int n = 0; n <= layers; n++) {
-            checkpoint.add(STATE + n, forward.state(n));
-            if (warmAdjoints) {
+            if (forward.stores(n)) {
+                checkpoint.add(STATE + n, forward.state(n));
+            }
+            if (warmAdjoints && adjoint.stores(n)) {
                 checkpoint.add(ADJOINT + n, adjoint.adjoint(n));
             }
         }
@@ -268,13 +270,17 @@ public final class LayerParallelEvaluator implements Evaluator {
         }
         iterations((int) counts[0], (int) counts[1]);
         for (int n = 0; n <= layers; n++) {
-            checkpoint.copyInto(STATE + n, forward.state(n));
+            if (forward.stores(n)) {
+                checkpoint.copyInto(STATE + n, forward.state(n));
+            }
         }
         forward.resumeWarm();
         warmStates = true;
         if (counts[2] == 1) {
             for (int n = 0; n <= layers; n++) {
-                checkpoint.copyInto(ADJOINT + n, adjoint.adjoint(n));
+                if (adjoint.stores(n)) {
+                    checkpoint.copyInto(ADJOINT + n, adjoint.adjoint(n));
+                }
             }
             adjoint.resumeWarm();
             warmAdjoints = true;
@@ -289,6 +295,11 @@ public final class LayerParallelEvaluator implements Evaluator {
     /** What the last adjoint solve did. */
     public SolveStatistics adjointStatistics() {
         return lastAdjoint;
+    }
+
+    /** Bytes of off-heap memory the two MGRIT solvers hold (states, side products, work matrices). */
+    public long solverBytes() {
+        return forward.bytesAllocated() + adjoint.bytesAllocated();
     }
 
     @Override

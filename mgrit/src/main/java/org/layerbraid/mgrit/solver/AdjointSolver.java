@@ -42,8 +42,11 @@ public final class AdjointSolver implements AutoCloseable {
     private final int steps;
     private final double h;
     private final int batch;
-    private IntFunction<Matrix> states;
-    private IntFunction<Matrix> preActivations;
+    private final Precision precision;
+    private final int width;
+    private LayerStates states;
+    /** The F-point states of a forward solve with C-point storage, made for the first such solve seen. */
+    private Recomputation recomputation;
 
     /**
      * A solver for the adjoint of N = {@code steps} steps of size h on width × batch states.
@@ -110,6 +113,12 @@ public final class AdjointSolver implements AutoCloseable {
         this.h = h;
         this.batch = batch;
         this.ranks = ranks;
+        this.precision = precision;
+        this.width = width;
+        if (options.storage() == Storage.C_POINTS && batchWorkers > 1) {
+            throw new IllegalArgumentException("C-point storage adds the gradient in the final pass: it cannot be "
+                    + "combined with " + batchWorkers + " batch workers");
+        }
         this.solver = new ForwardSolver(chain, kernels, steps, h, precision, width, batch, options, layerWorkers,
                 batchWorkers, false, borrowed, ranks.reversed());
         this.arena = new TensorArena("adjoint gradient pass");
@@ -173,7 +182,31 @@ public final class AdjointSolver implements AutoCloseable {
         if (ranks.size() > 1) {
             fetchLayers(forward);
         }
-        return solve(forward::state, forward::sideProduct, lambdaFinal);
+        if (forward.options().storage() == Storage.ALL) {
+            return solve(new LayerStates() {
+                @Override
+                public Matrix state(int n, int c0, int c1) {
+                    return forward.state(n);
+                }
+
+                @Override
+                public Matrix sideProduct(int n, int c0, int c1) {
+                    return forward.sideProduct(n);
+                }
+            }, lambdaFinal);
+        }
+        if (solver.batchWorkers() > 1 && solver.hierarchy().levels() > 1) {
+            throw new IllegalArgumentException("the states of a forward solve with C-point storage are recomputed in "
+                    + "the final pass: the adjoint cannot have " + solver.batchWorkers() + " batch workers");
+        }
+        if (recomputation == null || !recomputation.serves(forward)) {
+            if (recomputation != null) {
+                recomputation.close();
+            }
+            recomputation = new Recomputation(forward, solver.pool(), precision, width, batch);
+        }
+        recomputation.forget();
+        return solve(recomputation, lambdaFinal);
     }
 
     /**
@@ -222,11 +255,21 @@ public final class AdjointSolver implements AutoCloseable {
      * @throws SolveDivergedException when the iteration diverges; the gradient is then incomplete
      */
     public SolveStatistics solve(IntFunction<Matrix> forwardStates, Matrix lambdaFinal) {
-        return solve(forwardStates, null, lambdaFinal);
+        return solve(new LayerStates() {
+            @Override
+            public Matrix state(int n, int c0, int c1) {
+                return forwardStates.apply(n);
+            }
+
+            @Override
+            public Matrix sideProduct(int n, int c0, int c1) {
+                return null;
+            }
+        }, lambdaFinal);
     }
 
-    private SolveStatistics solve(IntFunction<Matrix> forwardStates, IntFunction<Matrix> pre, Matrix lambdaN) {
-        chain.lineariseAt(forwardStates, pre);
+    private SolveStatistics solve(LayerStates forwardStates, Matrix lambdaN) {
+        chain.lineariseAt(forwardStates);
         int iterations = solver.iterate(lambdaN);
         boolean fused = solver.batchWorkers() == 1 || solver.hierarchy().levels() == 1;
         chain.accumulating(fused);
@@ -238,7 +281,6 @@ public final class AdjointSolver implements AutoCloseable {
         if (!fused) {
             long start = System.nanoTime();
             this.states = forwardStates;
-            this.preActivations = pre;
             solver.pool().run(gradientPass);
             solver.addTime(SolvePhase.FINAL_PASS, System.nanoTime() - start);
         }
@@ -253,10 +295,10 @@ public final class AdjointSolver implements AutoCloseable {
         int count = blocks.endPoint(0) - blocks.firstPoint(0);
         for (int n = first + Partition.from(worker, workers, count); n < first + Partition.to(worker, workers, count);
                 n++) {
-            Matrix z = preActivations == null ? null : preActivations.apply(n);
             for (int c0 = 0; c0 < batch; c0 += tile) {
-                propagator.adjointStep(n, h, states.apply(n), z, adjoint(n + 1), scratch[worker], true, c0,
-                        Math.min(c0 + tile, batch));
+                int c1 = Math.min(c0 + tile, batch);
+                propagator.adjointStep(n, h, states.state(n, c0, c1), states.sideProduct(n, c0, c1), adjoint(n + 1),
+                        scratch[worker], true, c0, c1);
             }
         }
     }
@@ -269,9 +311,23 @@ public final class AdjointSolver implements AutoCloseable {
         return solver.state(steps - n);
     }
 
+    /** Whether λ_n (0 ≤ n ≤ N) is kept (see {@link ForwardSolver#stores}; λ_0 always is). */
+    public boolean stores(int n) {
+        return solver.stores(steps - n);
+    }
+
+    /** Bytes of off-heap memory this solver holds: its λ's, work matrices and recomputed forward states. */
+    public long bytesAllocated() {
+        return solver.bytesAllocated() + arena.bytesAllocated()
+                + (recomputation == null ? 0 : recomputation.bytesAllocated());
+    }
+
     /** Ends the workers and frees all adjoints. */
     @Override
     public void close() {
+        if (recomputation != null) {
+            recomputation.close();
+        }
         arena.close();
         solver.close();
     }

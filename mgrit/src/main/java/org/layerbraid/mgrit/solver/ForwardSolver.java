@@ -28,7 +28,8 @@ import org.layerbraid.vecmath.TensorArena;
  * <p>
  * Relaxation carries a tile of batch columns through each C-interval (see {@link #tileColumns}). Owns all state
  * memory (every fine point and its side product, the points and right-hand sides of the coarse levels) and a
- * worker pool; make one per propagator shape and reuse it: the states of one solve are the warm start of the next.
+ * worker pool; with {@link Storage#C_POINTS} only every c_0-th fine state and the last, and no side products (see
+ * {@link #stores}): the results have the same bits, the F-points are recomputed where they are read; make one per propagator shape and reuse it: the states of one solve are the warm start of the next.
  * The propagator's {@code step} is called concurrently for different n when there is more than one worker.
  * Results do not depend on the number of workers.
  * <p>
@@ -151,6 +152,10 @@ public final class ForwardSolver implements AutoCloseable {
             throw new IllegalArgumentException("workers must be between 1 and " + WorkerPool.MAX_WORKERS
                     + " in all, got " + layerWorkers + (batchWorkers == 1 ? "" : " × " + batchWorkers));
         }
+        if (options.storage() == Storage.C_POINTS && ranks.size() > 1) {
+            throw new IllegalArgumentException("C-point storage runs in one process: it cannot be combined with "
+                    + ranks.size() + " ranks");
+        }
         int workers = layerWorkers * batchWorkers;
         this.kernels = kernels;
         this.options = options;
@@ -167,11 +172,17 @@ public final class ForwardSolver implements AutoCloseable {
         try {
             int tile = tileColumns(options.batchTile(), precision, width, batch);
             this.levels = new Level[hierarchy.levels()];
+            boolean all = options.storage() == Storage.ALL;
             for (int l = 0; l < levels.length; l++) {
-                Matrix[] u = states(hierarchy.steps(l) + 1, 0);
+                int every = l == 0 && !all ? options.cfactor(0) : 1;
+                Matrix[] u = new Matrix[hierarchy.steps(l) + 1];
+                for (int n = 0; n < u.length; n++) {
+                    u[n] = n % every == 0 || n == u.length - 1 ? arena.matrix(precision, width, batch) : null;
+                }
                 Matrix[] rhs = l == 0 ? null : states(hierarchy.steps(l) + 1, 1);
-                Matrix[] side = l == 0 && keepSideProducts ? states(hierarchy.steps(0), 0) : null;
-                levels[l] = new Level(hierarchy, options, l, u, rhs, side, tile, propagator, kernels);
+                Matrix[] side = l == 0 && keepSideProducts && all ? states(hierarchy.steps(0), 0) : null;
+                levels[l] = new Level(hierarchy, options, l, every, all || !keepSideProducts, u, rhs, side, tile,
+                        propagator, kernels);
             }
             created = borrowed == null ? new WorkerPool(workers) : null;
             this.pool = borrowed == null ? created : borrowed;
@@ -179,8 +190,9 @@ public final class ForwardSolver implements AutoCloseable {
             this.batchWorkers = batchWorkers;
             int intervals = levels.length > 1 ? levels[0].intervals() : 0;
             this.shared = arena.matrix(Precision.F64, 1, intervals + 1).segment();
+            Matrix[] carry = !all && options.cfSweeps(0) > 0 ? states(workers, 0) : null;
             this.cycle = new MultigridCycle(levels, options, pool, batchWorkers, kernels, ranks, blocks,
-                    shared.asSlice(Double.BYTES), states(workers, 0), states(workers, 0), states(workers, 0));
+                    shared.asSlice(Double.BYTES), states(workers, 0), states(workers, 0), states(workers, 0), carry);
         } catch (RuntimeException | Error e) {
             if (created != null) {
                 created.close();
@@ -443,11 +455,36 @@ public final class ForwardSolver implements AutoCloseable {
     }
 
     /**
+     * Whether the fine state u_n (0 ≤ n ≤ N) is kept: always with {@link Storage#ALL}; with
+     * {@link Storage#C_POINTS} for the multiples of c_0 and N.
+     */
+    public boolean stores(int n) {
+        return levels[0].stores(n);
+    }
+
+    /**
      * The fine state u_n (0 ≤ n ≤ N) of the last solve; owned by this solver, overwritten by the next solve. Across
      * ranks, valid on its {@link #owner} only.
+     *
+     * @throws IllegalStateException when u_n is not kept (see {@link #stores})
      */
     public Matrix state(int n) {
-        return levels[0].u[n];
+        Matrix u = levels[0].u[n];
+        if (u == null) {
+            throw new IllegalStateException("state " + n + " is not kept: with C-point storage the solver keeps every "
+                    + levels[0].storeEvery + "th state and the last");
+        }
+        return u;
+    }
+
+    /** The finest level, for recomputing the states it does not keep ({@link Recomputation}). */
+    Level fineLevel() {
+        return levels[0];
+    }
+
+    /** Bytes of off-heap memory this solver holds: its states, side products and work matrices. */
+    public long bytesAllocated() {
+        return arena.bytesAllocated();
     }
 
     /**
@@ -457,7 +494,8 @@ public final class ForwardSolver implements AutoCloseable {
     public Matrix sideProduct(int n) {
         Matrix[] side = levels[0].side;
         if (side == null) {
-            throw new IllegalStateException("this solver keeps no side products");
+            throw new IllegalStateException("this solver keeps no side products"
+                    + (options.storage() == Storage.ALL ? "" : " (C-point storage)"));
         }
         return side[n];
     }

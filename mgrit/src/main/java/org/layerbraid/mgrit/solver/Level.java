@@ -23,6 +23,13 @@ final class Level {
     final Matrix[] rhs;
     /** Where the final pass stores each step's side product (z_j for the ResNet), or null. */
     final Matrix[] side;
+    /** 1 when every point is stored; else the points kept are its multiples and the last. */
+    final int storeEvery;
+    /**
+     * Whether the final pass runs every step (to store F-points and side products, or because each step adds a
+     * gradient), or with C-point storage and nothing stored only the steps to the last point when it is an F-point.
+     */
+    final boolean finalPassEveryStep;
     /** Columns per tile, and the batch size. */
     final int tile;
     final int batch;
@@ -31,8 +38,8 @@ final class Level {
     private final Propagator propagator;
     private final Kernels kernels;
 
-    Level(Hierarchy hierarchy, MgritOptions options, int index, Matrix[] u, Matrix[] rhs, Matrix[] side, int tile,
-            Propagator propagator, Kernels kernels) {
+    Level(Hierarchy hierarchy, MgritOptions options, int index, int storeEvery, boolean finalPassEveryStep,
+            Matrix[] u, Matrix[] rhs, Matrix[] side, int tile, Propagator propagator, Kernels kernels) {
         this.index = index;
         this.steps = hierarchy.steps(index);
         this.cfactor = index < hierarchy.levels() - 1 ? hierarchy.cfactor(index) : 0;
@@ -43,6 +50,8 @@ final class Level {
         this.u = u;
         this.rhs = rhs;
         this.side = side;
+        this.storeEvery = storeEvery;
+        this.finalPassEveryStep = finalPassEveryStep;
         this.batch = u[0].cols();
         this.tile = tile;
         this.propagator = propagator;
@@ -72,31 +81,28 @@ final class Level {
         return Math.min((t + 1) * tile, batch);
     }
 
-    /** Solves the level's equation at point j + 1 on columns [c0, c1): {@code u_{j+1} = Φ_l(u_j) + g_{j+1}}. */
-    void step(int j, int c0, int c1) {
-        predict(j, u[j + 1], c0, c1);
+    /** Whether point j's state is stored in {@link #u}. */
+    boolean stores(int j) {
+        return j % storeEvery == 0 || j == steps;
     }
 
-    /** {@link #step} that also keeps the step's side product (the final pass, on level 0). */
-    void stepKeeping(int j, int c0, int c1) {
-        propagator.step(j * stride, h, u[j], u[j + 1], side == null ? null : side[j], c0, c1);
-        addRhs(j, u[j + 1], c0, c1);
+    /** Where step j's side product is kept (the final pass), or null when it is not. */
+    Matrix side(int j) {
+        return side == null ? null : side[j];
     }
 
-    /** The side product of step j alone; {@code out} receives Φ_l(u_j), which is not kept. */
-    void sideProduct(int j, Matrix out, int c0, int c1) {
-        propagator.step(j * stride, h, u[j], out, side == null ? null : side[j], c0, c1);
-    }
-
-    /** {@code out = Φ_l(u_j) + g_{j+1}}: what the equation says point j + 1 should be. */
-    void predict(int j, Matrix out, int c0, int c1) {
-        predict(j, u[j], out, c0, c1);
+    /**
+     * {@code to = Φ_l(from) + g_{j+1}} with the step of point j; {@code z}, when not null, receives the step's side
+     * product.
+     */
+    void step(int j, Matrix from, Matrix to, Matrix z, int c0, int c1) {
+        propagator.step(j * stride, h, from, to, z, c0, c1);
+        addRhs(j, to, c0, c1);
     }
 
     /** {@code out = Φ_l(from) + g_{j+1}} with the step of point j, from a state held elsewhere than u_j. */
     void predict(int j, Matrix from, Matrix out, int c0, int c1) {
-        propagate(j, from, out, c0, c1);
-        addRhs(j, out, c0, c1);
+        step(j, from, out, null, c0, c1);
     }
 
     /** {@code out = Φ_l(from)} with the step of point j, without right-hand side. */

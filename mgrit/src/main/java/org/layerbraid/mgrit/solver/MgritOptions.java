@@ -30,6 +30,7 @@ public final class MgritOptions {
     private final boolean measureFixed;
     private final InitialGuess initialGuess;
     private final int batchTile;
+    private final Storage storage;
 
     private MgritOptions(Builder b) {
         require(b.maxLevels >= 1, "max levels must be at least 1, got " + b.maxLevels);
@@ -55,6 +56,10 @@ public final class MgritOptions {
                 "the relative tolerance must be in [0, 1) (0 = off), got " + b.relativeTolerance);
         require(b.initialGuess != null, "an initial guess must be given");
         require(b.batchTile >= 0, "the batch tile must be ≥ 0 columns (0 = automatic), got " + b.batchTile);
+        require(b.storage != null, "a storage (ALL or C_POINTS) must be given");
+        // The skipped first relaxation would have the restriction read F-points a C-point store does not hold.
+        require(!(b.skipFirstDown && b.storage == Storage.C_POINTS),
+                "skip-first-down reads stored F-points: it cannot be combined with C-point storage");
         this.maxLevels = b.maxLevels;
         this.minCoarse = b.minCoarse;
         this.cfactors = b.cfactors.clone();
@@ -69,6 +74,7 @@ public final class MgritOptions {
         this.measureFixed = b.measureFixed;
         this.initialGuess = b.initialGuess;
         this.batchTile = b.batchTile;
+        this.storage = b.storage;
     }
 
     private static void require(boolean ok, String message) {
@@ -102,6 +108,7 @@ public final class MgritOptions {
         b.measureFixed = measureFixed;
         b.initialGuess = initialGuess;
         b.batchTile = batchTile;
+        b.storage = storage;
         return b;
     }
 
@@ -179,6 +186,11 @@ public final class MgritOptions {
         return batchTile;
     }
 
+    /** Which fine states a solve keeps. */
+    public Storage storage() {
+        return storage;
+    }
+
     /** The grid hierarchy these options give for N steps of size h. */
     public Hierarchy hierarchy(int steps, double h) {
         int[] c = new int[Math.max(maxLevels - 1, 1)];
@@ -196,7 +208,8 @@ public final class MgritOptions {
                 + (fixedIterations ? ", fixed " + maxIterations + " iterations" + (measureFixed ? " (measured)" : "")
                         : ", ≤ " + maxIterations + " iterations to " + tolerance
                         + (relativeTolerance > 0 ? " or " + relativeTolerance + " relative" : ""))
-                + ", initial guess " + initialGuess + ", batch tile " + (batchTile == 0 ? "auto" : batchTile) + "]";
+                + ", initial guess " + initialGuess + ", batch tile " + (batchTile == 0 ? "auto" : batchTile)
+                + (storage == Storage.ALL ? "" : ", " + storage + " storage") + "]";
     }
 
     /** A builder for {@link MgritOptions}, starting from the defaults of {@link #builder()}. */
@@ -215,6 +228,7 @@ public final class MgritOptions {
         private boolean measureFixed;
         private InitialGuess initialGuess = InitialGuess.ZERO;
         private int batchTile;
+        private Storage storage = Storage.ALL;
 
         private Builder() {
         }
@@ -295,6 +309,12 @@ public final class MgritOptions {
         /** Columns per batch tile inside a relaxation (0 = automatic). */
         public Builder batchTile(int columns) {
             this.batchTile = columns;
+            return this;
+        }
+
+        /** Which fine states a solve keeps: all (the default) or the C-points only, recomputing the rest. */
+        public Builder storage(Storage kept) {
+            this.storage = kept;
             return this;
         }
 

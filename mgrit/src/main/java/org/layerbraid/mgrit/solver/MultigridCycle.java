@@ -27,8 +27,8 @@ import org.layerbraid.vecmath.Matrix;
 final class MultigridCycle {
     /** The interval-wise phases a region can run. */
     private enum Phase {
-        F_RELAX, C_RELAX, RESTRICT, MEASURED_RESTRICT, RELAX_RESTRICT, MEASURED_RELAX_RESTRICT, INJECT, CORRECT,
-        FINAL_PASS, COARSEST
+        F_RELAX, C_RELAX, C_RELAX_RECOMPUTING, RESTRICT, MEASURED_RESTRICT, RELAX_RESTRICT, MEASURED_RELAX_RESTRICT,
+        INJECT, CORRECT, FINAL_PASS, COARSEST
     }
 
     private final Level[] levels;
@@ -41,6 +41,11 @@ final class MultigridCycle {
     private final Matrix[] scratch;
     private final Matrix[] fPointsA;
     private final Matrix[] fPointsB;
+    /**
+     * With C-point storage and CF sweeps on level 0, one state per worker for the C-point its block's last interval
+     * updates (the next block may still be reading the old value), or null.
+     */
+    private final Matrix[] carry;
     /** Squared residual norm per C-interval and tile of level 0, and per interval summed over its tiles. */
     private final double[][] squares;
     private final MemorySegment intervalSquares;
@@ -53,7 +58,7 @@ final class MultigridCycle {
 
     MultigridCycle(Level[] levels, MgritOptions options, WorkerPool pool, int batchBlocks, Kernels kernels,
             Communicator ranks, RankBlocks blocks, MemorySegment intervalSquares, Matrix[] scratch, Matrix[] fPointsA,
-            Matrix[] fPointsB) {
+            Matrix[] fPointsB, Matrix[] carry) {
         this.levels = levels;
         this.shape = options.cycle();
         this.pool = pool;
@@ -63,6 +68,7 @@ final class MultigridCycle {
         this.scratch = scratch;
         this.fPointsA = fPointsA;
         this.fPointsB = fPointsB;
+        this.carry = carry;
         int intervals = levels.length > 1 ? levels[0].intervals() : 0;
         this.squares = new double[intervals][levels[0].tiles()];
         this.intervalSquares = intervalSquares;
@@ -95,7 +101,13 @@ final class MultigridCycle {
      * NaN). Timed as relaxation when fused.
      */
     double relaxAndRestrict(boolean measure) {
-        if (levels[0].cfSweeps > 0) {
+        if (levels[0].storeEvery > 1) {
+            // The F-relaxations are implicit: each C-relaxation and the fused restriction redo them.
+            for (int s = 0; s < levels[0].cfSweeps; s++) {
+                run(Phase.C_RELAX_RECOMPUTING, 0);
+                copyCarries();
+            }
+        } else if (levels[0].cfSweeps > 0) {
             relax(0);
             if (measure) {
                 return restrictMeasured();
@@ -109,6 +121,23 @@ final class MultigridCycle {
         }
         run(Phase.MEASURED_RELAX_RESTRICT, 0);
         return residualNorm();
+    }
+
+    /** Puts the C-points each layer block's last interval updated into a work matrix where they belong. */
+    private void copyCarries() {
+        Level fine = levels[0];
+        int n = fine.intervals();
+        for (int w = 0; w < pool.workers(); w++) {
+            int block = w / batchBlocks;
+            int cpoint = Partition.to(block, layerBlocks, n) * fine.cfactor;
+            int tiles = fine.tiles();
+            int t0 = Partition.from(w % batchBlocks, batchBlocks, tiles);
+            int t1 = Partition.to(w % batchBlocks, batchBlocks, tiles);
+            if (Partition.from(block, layerBlocks, n) < Partition.to(block, layerBlocks, n) && cpoint <= fine.steps
+                    && t0 < t1) {
+                kernels.copy(carry[w], fine.u[cpoint], fine.tileStart(t0), fine.tileEnd(t1 - 1));
+            }
+        }
     }
 
     /** Restricts level 0 to level 1 and returns the norm of the fine residual over all C-points. */
@@ -218,7 +247,7 @@ final class MultigridCycle {
             ranks.receive(u[blocks.firstPoint(0)].segment(), ranks.rank() - 1);
             ranks.complete();
         }
-        Relaxation.serialKeeping(levels[0], blocks.firstPoint(0), blocks.endPoint(0));
+        Relaxation.serialKeeping(levels[0], blocks.firstPoint(0), blocks.endPoint(0), fPointsA[0], fPointsB[0]);
         if (!blocks.last()) {
             ranks.send(u[blocks.endPoint(0)].segment(), ranks.rank() + 1);
             ranks.complete();
@@ -272,6 +301,7 @@ final class MultigridCycle {
                     ranks.receive(u[blocks.endPoint(l)].segment(), next);
                 }
             }
+            case C_RELAX_RECOMPUTING -> throw new AssertionError("C-point storage runs in one process");
             case F_RELAX, FINAL_PASS, COARSEST -> {
                 return; // F-points and side products stay with their interval; the pipeline hands off itself
             }
@@ -281,7 +311,7 @@ final class MultigridCycle {
 
     private static SolvePhase timer(Phase p) {
         return switch (p) {
-            case F_RELAX, C_RELAX, RELAX_RESTRICT, MEASURED_RELAX_RESTRICT -> SolvePhase.RELAXATION;
+            case F_RELAX, C_RELAX, C_RELAX_RECOMPUTING, RELAX_RESTRICT, MEASURED_RELAX_RESTRICT -> SolvePhase.RELAXATION;
             case RESTRICT, MEASURED_RESTRICT -> SolvePhase.RESTRICTION;
             case INJECT, CORRECT -> SolvePhase.CORRECTION;
             case FINAL_PASS -> SolvePhase.FINAL_PASS;
@@ -293,8 +323,8 @@ final class MultigridCycle {
         Level fine = levels[level];
         int tiles = fine.tiles();
         if (phase == Phase.COARSEST) {
-            Relaxation.serial(fine, blocks.firstPoint(level), blocks.endPoint(level),
-                    Partition.from(worker, workers, tiles), Partition.to(worker, workers, tiles));
+            Relaxation.serial(fine, blocks.firstPoint(level), blocks.endPoint(level), fPointsA[worker],
+                    fPointsB[worker], Partition.from(worker, workers, tiles), Partition.to(worker, workers, tiles));
             return;
         }
         int block = worker / batchBlocks;
@@ -303,6 +333,16 @@ final class MultigridCycle {
         int first = blocks.firstInterval(level);
         int n = blocks.endInterval(level) - first;
         Matrix mine = scratch[worker];
+        if (phase == Phase.C_RELAX_RECOMPUTING) {
+            // Backwards, so interval k + 1 has read C-point (k + 1)·c before interval k replaces it; the block's
+            // last interval writes to the carry, as the next block may be reading its C-point now.
+            int end = first + Partition.to(block, layerBlocks, n);
+            for (int k = end - 1; k >= first + Partition.from(block, layerBlocks, n); k--) {
+                Matrix into = k == end - 1 ? carry[worker] : fine.u[(k + 1) * fine.cfactor];
+                Relaxation.cRecomputing(fine, k, fPointsA[worker], fPointsB[worker], mine, into, kernels, t0, t1);
+            }
+            return;
+        }
         for (int k = first + Partition.from(block, layerBlocks, n); k < first + Partition.to(block, layerBlocks, n);
                 k++) {
             switch (phase) {
@@ -316,8 +356,8 @@ final class MultigridCycle {
                         fPointsB[worker], mine, squares[k], kernels, t0, t1);
                 case INJECT -> Interpolation.interval(fine, levels[1], k, false, kernels, t0, t1);
                 case CORRECT -> Interpolation.interval(fine, levels[level + 1], k, true, kernels, t0, t1);
-                case FINAL_PASS -> Relaxation.finalPass(fine, k, mine, t0, t1);
-                case COARSEST -> throw new AssertionError("handled above");
+                case FINAL_PASS -> Relaxation.finalPass(fine, k, fPointsA[worker], fPointsB[worker], mine, t0, t1);
+                case COARSEST, C_RELAX_RECOMPUTING -> throw new AssertionError("handled above");
             }
         }
     }

@@ -1,6 +1,5 @@
 package org.layerbraid.mgrit.solver;
 
-import java.util.function.IntFunction;
 import org.layerbraid.vecmath.Matrix;
 
 /**
@@ -19,8 +18,7 @@ final class ReversedChain implements Propagator {
     private final Propagator forward;
     private final int steps;
     private final double h;
-    private IntFunction<Matrix> states;
-    private IntFunction<Matrix> preActivations;
+    private LayerStates states;
     private boolean accumulating;
 
     ReversedChain(Propagator forward, int steps, double h) {
@@ -29,13 +27,9 @@ final class ReversedChain implements Propagator {
         this.h = h;
     }
 
-    /**
-     * The forward states u_0..u_N the steps linearise at, and what the forward steps stored for them (null to let
-     * the propagator recompute it), until the next call.
-     */
-    void lineariseAt(IntFunction<Matrix> forwardStates, IntFunction<Matrix> forwardPreActivations) {
+    /** The forward states u_0..u_N the steps linearise at, and what the forward steps stored, until the next call. */
+    void lineariseAt(LayerStates forwardStates) {
         this.states = forwardStates;
-        this.preActivations = forwardPreActivations;
     }
 
     /** Whether steps add their parameter gradient (set only around the final pass; read by every worker after). */
@@ -51,8 +45,9 @@ final class ReversedChain implements Propagator {
     @Override
     public void step(int m, double stepSize, Matrix lambda, Matrix next, Matrix z, int c0, int c1) {
         int n = layer(m, stepSize);
-        Matrix pre = preActivations == null ? null : preActivations.apply(n);
-        forward.adjointStep(n, stepSize, states.apply(n), pre, lambda, next, accumulating, c0, c1);
+        // The side product first: recomputing it steps the interval past u_n, which then stays valid too.
+        Matrix pre = states.sideProduct(n, c0, c1);
+        forward.adjointStep(n, stepSize, states.state(n, c0, c1), pre, lambda, next, accumulating, c0, c1);
     }
 
     /** The reversed chain is only ever stepped forward: its own adjoint is the forward chain. */

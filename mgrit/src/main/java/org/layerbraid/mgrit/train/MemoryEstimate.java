@@ -6,6 +6,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import org.layerbraid.mgrit.solver.Hierarchy;
+import org.layerbraid.mgrit.solver.MgritOptions;
+import org.layerbraid.mgrit.solver.Storage;
 import org.layerbraid.vecmath.Precision;
 import org.layerbraid.vecmath.TensorArena;
 
@@ -49,16 +51,25 @@ public final class MemoryEstimate {
     }
 
     /**
-     * The MGRIT states of one solve over {@code hierarchy}: every point of every level, the right-hand sides of
-     * the coarse levels, the side products of the finest level when kept (forward solves), and three scratch
-     * states per worker.
+     * The MGRIT states of one solve of N = {@code steps} steps with {@code options}: every point of every level, the
+     * right-hand sides of the coarse levels, the side products of the finest level when kept (forward solves), and
+     * three scratch states per worker. With C-point storage the finest level keeps every c_0-th state and the last
+     * and no side products, plus a carry per worker when it has CF sweeps, and an adjoint solve c_0 recomputed states
+     * and side products per worker.
      */
-    public MemoryEstimate mgritStates(String what, Hierarchy hierarchy, boolean sideProducts, int workers,
-            Precision precision, int width, int batch) {
+    public MemoryEstimate mgritStates(String what, MgritOptions options, int steps, double h, boolean forward,
+            int workers, Precision precision, int width, int batch) {
+        Hierarchy hierarchy = options.hierarchy(steps, h);
         long states = 3L * workers;
-        for (int l = 0; l < hierarchy.levels(); l++) {
-            long points = hierarchy.steps(l) + 1L;
-            states += l == 0 ? points + (sideProducts ? hierarchy.steps(0) : 0) : 2 * points - 1;
+        for (int l = 1; l < hierarchy.levels(); l++) {
+            states += 2L * (hierarchy.steps(l) + 1) - 1;
+        }
+        if (options.storage() == Storage.ALL) {
+            states += steps + 1L + (forward ? steps : 0);
+        } else {
+            int c = options.cfactor(0);
+            states += steps / c + (steps % c == 0 ? 1 : 2) + (options.cfSweeps(0) > 0 ? workers : 0)
+                    + (forward ? 0 : 2L * c * workers);
         }
         return tensors(what, states, precision, width, batch);
     }

@@ -5,6 +5,7 @@ import org.layerbraid.mgrit.nn.AdaptiveEvaluator;
 import org.layerbraid.mgrit.solver.Hierarchy;
 import org.layerbraid.mgrit.solver.InitialGuess;
 import org.layerbraid.mgrit.solver.MgritOptions;
+import org.layerbraid.mgrit.solver.Storage;
 
 /**
  * How a training run propagates through the residual layers: {@code serial} (exact, optionally data-parallel),
@@ -28,11 +29,13 @@ import org.layerbraid.mgrit.solver.MgritOptions;
  * @param adaptive           oneshot under adaptive control (null: none): see {@code AdaptiveEvaluator}
  * @param batchThreads       how many blocks the batch tiles are shared between; the run's threads / this share
  *                           the layers (results are the same for any split)
+ * @param storage            which fine states the MGRIT solves keep: all, or the C-points only with the F-points
+ *                           recomputed (the same results; null reads as all, as in settings saved before it existed)
  */
 public record LayerParallelSettings(String method, int maxLevels, int minCoarse, int cfactor0, int cfactor,
         int cfSweeps0, int cfSweeps, int forwardIterations, int adjointIterations, double tolerance,
         double adjointTolerance, boolean fcycle, boolean skipFirstDown, AdaptiveEvaluator.Policy adaptive,
-        int batchThreads) {
+        int batchThreads, Storage storage) {
 
     /** Validates; throws IllegalArgumentException with one line naming the option. */
     public LayerParallelSettings {
@@ -62,6 +65,24 @@ public record LayerParallelSettings(String method, int maxLevels, int minCoarse,
                 + "workers of parallel and oneshot; serial shares the batch with --threads");
         require(adaptive == null || adaptive.maxIterations() >= Math.max(forwardIterations, adjointIterations),
                 "--adaptive-max-iterations must be at least the iterations per step");
+        storage = storage == null ? Storage.ALL : storage;
+        if (storage == Storage.C_POINTS) {
+            require(!method.equals("serial"), "--storage c-points keeps MGRIT's C-points: it applies to --method "
+                    + "parallel and oneshot");
+            require(batchThreads == 1, "--storage c-points adds the gradient in the final pass: it cannot be "
+                    + "combined with --batch-threads " + batchThreads);
+            require(!skipFirstDown, "--storage c-points cannot be combined with --skip-first-down, which reads the "
+                    + "F-points it does not keep");
+        }
+    }
+
+    /** {@code all} or {@code c-points} (what {@link #describe} and the command line say) as a storage. */
+    public static Storage parseStorage(String value) {
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "all" -> Storage.ALL;
+            case "c-points", "cpoints" -> Storage.C_POINTS;
+            default -> throw new IllegalArgumentException("unknown --storage '" + value + "': use all or c-points");
+        };
     }
 
     private static void require(boolean ok, String message) {
@@ -72,7 +93,7 @@ public record LayerParallelSettings(String method, int maxLevels, int minCoarse,
 
     /** Exact serial propagation. */
     public static LayerParallelSettings serial() {
-        return new LayerParallelSettings("serial", 10, 2, 4, 4, 0, 1, 2, 2, 1e-10, 1e-6, false, false, null, 1);
+        return new LayerParallelSettings("serial", 10, 2, 4, 4, 0, 1, 2, 2, 1e-10, 1e-6, false, false, null, 1, Storage.ALL);
     }
 
     /**
@@ -81,20 +102,27 @@ public record LayerParallelSettings(String method, int maxLevels, int minCoarse,
      */
     public static LayerParallelSettings oneShot(int forward, int adjoint) {
         return new LayerParallelSettings("oneshot", 10, 2, 4, 4, 0, 1, forward, adjoint, 1e-10, 1e-10, false, false,
-                null, 1);
+                null, 1, Storage.ALL);
     }
 
     /** Forward and adjoint MGRIT solved to {@code tolerance} at every evaluation (at most 50 iterations each). */
     public static LayerParallelSettings converged(double tolerance) {
         return new LayerParallelSettings("parallel", 10, 2, 4, 4, 0, 1, 50, 50, tolerance, tolerance, false, false,
-                null, 1);
+                null, 1, Storage.ALL);
     }
 
     /** The same method under adaptive control (one-shot only). */
     public LayerParallelSettings adaptive(AdaptiveEvaluator.Policy policy) {
         return new LayerParallelSettings(method, maxLevels, minCoarse, cfactor0, cfactor, cfSweeps0, cfSweeps,
                 forwardIterations, adjointIterations, tolerance, adjointTolerance, fcycle, skipFirstDown, policy,
-                batchThreads);
+                batchThreads, storage);
+    }
+
+    /** The same method keeping the given fine states (see {@link Storage}). */
+    public LayerParallelSettings storage(Storage kept) {
+        return new LayerParallelSettings(method, maxLevels, minCoarse, cfactor0, cfactor, cfSweeps0, cfSweeps,
+                forwardIterations, adjointIterations, tolerance, adjointTolerance, fcycle, skipFirstDown, adaptive,
+                batchThreads, kept);
     }
 
     /** Whether the residual layers are solved by MGRIT. */
@@ -137,7 +165,7 @@ public record LayerParallelSettings(String method, int maxLevels, int minCoarse,
     private MgritOptions options(int iterations, double tol) {
         MgritOptions.Builder b = MgritOptions.builder().levels(maxLevels, minCoarse).cfactor(cfactor0, cfactor)
                 .cfSweeps(cfSweeps0, cfSweeps).cycle(fcycle ? MgritOptions.Cycle.F : MgritOptions.Cycle.V)
-                .skipFirstDown(skipFirstDown).initialGuess(InitialGuess.WARM);
+                .skipFirstDown(skipFirstDown).initialGuess(InitialGuess.WARM).storage(storage);
         return (oneShot() ? b.fixedIterations(iterations, true) : b.tolerance(tol, iterations)).build();
     }
 
@@ -155,6 +183,6 @@ public record LayerParallelSettings(String method, int maxLevels, int minCoarse,
                 + ", angle ≤ " + adaptive.maxAngleDegrees() + "° every " + adaptive.checkEvery() + " steps, ≤ "
                 + adaptive.maxIterations() + " iterations") + ", " + (batchThreads == 1
                 ? threads + " worker" + (threads == 1 ? "" : "s") : threads / batchThreads + " layer × " + batchThreads
-                + " batch workers") + ")";
+                + " batch workers") + (storage == Storage.ALL ? "" : ", C-point storage") + ")";
     }
 }

@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import org.layerbraid.mgrit.solver.Communicator;
 import org.layerbraid.mgrit.solver.MgritOptions;
+import org.layerbraid.mgrit.solver.Storage;
 
 /**
  * What must hold before ranks train together: the same settings on every rank (each rank's digest of them is
@@ -45,6 +46,9 @@ final class RankAgreement {
         }
         if (lp.adaptive() != null) {
             throw new IllegalArgumentException("--adaptive does not run across ranks yet: start it without mpirun");
+        }
+        if (lp.storage() == Storage.C_POINTS) {
+            throw new IllegalArgumentException("--storage c-points runs in one process: start it without mpirun");
         }
         if (settings.nestedLevels() > 0) {
             throw new IllegalArgumentException("--nested-levels does not run across ranks yet: start it without "

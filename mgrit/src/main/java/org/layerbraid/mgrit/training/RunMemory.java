@@ -2,6 +2,7 @@ package org.layerbraid.mgrit.training;
 
 import org.layerbraid.mgrit.nn.NetworkConfig;
 import org.layerbraid.mgrit.nn.ParameterLayout;
+import org.layerbraid.mgrit.solver.Storage;
 import org.layerbraid.mgrit.train.MemoryEstimate;
 import org.layerbraid.vecmath.Precision;
 
@@ -46,11 +47,11 @@ final class RunMemory {
         long warmStates = 0;
         if (lp.layerParallel()) {
             int workers = s.threads();
-            m.mgritStates("MGRIT states", lp.forwardOptions().hierarchy(n, config.h()), true, workers, p, w, batch)
-                    .mgritStates("MGRIT states", lp.adjointOptions().hierarchy(n, config.h()), false, workers, p, w,
-                            batch)
+            m.mgritStates("MGRIT states", lp.forwardOptions(), n, config.h(), true, workers, p, w, batch)
+                    .mgritStates("MGRIT states", lp.adjointOptions(), n, config.h(), false, workers, p, w, batch)
                     .tensors("MGRIT states", 2L + 2 * workers, p, w, batch);
-            warmStates = 2L * (n + 1) * w * batch * p.bytes();
+            long kept = lp.storage() == Storage.ALL ? n + 1 : n / lp.cfactor0() + (n % lp.cfactor0() == 0 ? 1 : 2);
+            warmStates = 2L * kept * w * batch * p.bytes();
         }
         if (!lp.layerParallel() || lp.adaptive() != null) {
             m.tensors("layer states", 2L * n + 5, p, w, batch)

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.layerbraid.mgrit.solver.Hierarchy;
+import org.layerbraid.mgrit.solver.MgritOptions;
+import org.layerbraid.mgrit.solver.Storage;
 import org.layerbraid.vecmath.Precision;
 
 /** Memory added up before allocation, and refused in one line when it cannot fit. */
@@ -46,13 +48,35 @@ class MemoryEstimateTest {
 
     @Test
     void mgritStatesCoverEveryLevel() {
-        Hierarchy h = new Hierarchy(64, 1.0 / 64, 10, 2, 4, 4);
+        MgritOptions options = MgritOptions.builder().levels(10, 2).cfactor(4).build();
+        Hierarchy h = options.hierarchy(64, 1.0 / 64);
         long points = 0;
         for (int l = 0; l < h.levels(); l++) {
             points += l == 0 ? 65 + 64 : 2L * (h.steps(l) + 1) - 1;
         }
-        MemoryEstimate m = new MemoryEstimate().mgritStates("MGRIT states", h, true, 2, Precision.F64, 8, 8);
+        MemoryEstimate m = new MemoryEstimate().mgritStates("MGRIT states", options, 64, 1.0 / 64, true, 2,
+                Precision.F64, 8, 8);
         assertEquals((points + 6) * (8 * 64 + 192), m.totalBytes() - (64L << 20));
+    }
+
+    @Test
+    void cPointStorageCountsTheKeptStatesAndTheRecomputation() {
+        MgritOptions options = MgritOptions.builder().levels(10, 2).cfactor(4).cfSweeps(1).storage(Storage.C_POINTS)
+                .build();
+        Hierarchy h = options.hierarchy(61, 1.0 / 61);
+        long coarse = 0;
+        for (int l = 1; l < h.levels(); l++) {
+            coarse += 2L * (h.steps(l) + 1) - 1;
+        }
+        long state = 8 * 64 + 192;
+        // 0, 4, …, 60 and 61; a carry per worker for the C-relaxation.
+        MemoryEstimate forward = new MemoryEstimate().mgritStates("MGRIT states", options, 61, 1.0 / 61, true, 2,
+                Precision.F64, 8, 8);
+        assertEquals((coarse + 6 + 17 + 2) * state, forward.totalBytes() - (64L << 20));
+        // The adjoint also recomputes c states and c side products per worker.
+        MemoryEstimate adjoint = new MemoryEstimate().mgritStates("MGRIT states", options, 61, 1.0 / 61, false, 2,
+                Precision.F64, 8, 8);
+        assertEquals((coarse + 6 + 17 + 2 + 16) * state, adjoint.totalBytes() - (64L << 20));
     }
 
     @Test
