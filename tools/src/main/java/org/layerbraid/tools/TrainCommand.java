@@ -251,7 +251,9 @@ public final class TrainCommand implements Callable<Integer> {
         if (Mpi.launched()) {
             return acrossRanks(settings, folder);
         }
-        TrainingRun.execute(settings, folder, resume, new TrainingConsole(System.out, folder));
+        try (TrainingConsole console = new TrainingConsole(System.out, folder)) {
+            TrainingRun.execute(settings, folder, resume, console);
+        }
         if (!compareWith.isEmpty()) {
             List<Path> runs = new ArrayList<>(List.of(folder));
             runs.addAll(compareWith);
@@ -282,9 +284,9 @@ public final class TrainCommand implements Callable<Integer> {
                         + (settings.threads() == 1 ? "" : "s") + " each; the layers are shared between the ranks, "
                         + "rank 0 writes " + folder);
             }
-            try {
-                TrainingRun.execute(settings, folder, resume, lead ? new TrainingConsole(System.out, folder)
-                        : TrainingListener.NONE, pool, mpi);
+            try (TrainingConsole console = lead ? new TrainingConsole(System.out, folder) : null) {
+                TrainingRun.execute(settings, folder, resume, console != null ? console : TrainingListener.NONE, pool,
+                        mpi);
             } catch (IllegalArgumentException | DivergedException e) {
                 if (lead) {
                     throw e;

@@ -18,7 +18,7 @@ import org.layerbraid.mgrit.training.TrainingRun;
  * terminal), notes between the rows, the charts and a closing line. The command line's listener of a
  * {@link TrainingRun}.
  */
-public final class TrainingConsole implements TrainingListener {
+public final class TrainingConsole implements TrainingListener, AutoCloseable {
     private final PrintStream out;
     /** A progress bar below the rows, redrawn in place: only when a person watches a terminal. */
     private final boolean terminal;
@@ -103,12 +103,22 @@ public final class TrainingConsole implements TrainingListener {
         return true;
     }
 
+    /**
+     * Waits for a background drawing of the curves still in progress (a run that failed never calls
+     * {@link #finished}), so that the process does not end in the middle of writing a PNG.
+     */
+    @Override
+    public void close() {
+        if (live != null) {
+            live.close();
+            live = null;
+        }
+    }
+
     /** Draws the charts into the run folder (a chart that fails is a warning: the model is written), then the end. */
     @Override
     public void finished(Path folder, List<HistoryRow> rows, ResNet model, Split split) {
-        if (live != null) {
-            live.close();
-        }
+        close();
         try {
             RunCharts.write(folder, rows, model, split);
         } catch (IOException | RuntimeException e) {
