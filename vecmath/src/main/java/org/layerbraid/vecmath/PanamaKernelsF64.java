@@ -28,6 +28,10 @@ import jdk.incubator.vector.VectorSpecies;
  * arithmetic runs on heap arrays inside one method's loop; off-heap rows move to and from those arrays
  * through {@link #loadRow} and {@link #storeRow}, whose partial-tile path is a plain scalar copy.</li>
  * <li>Scratch arrays are per thread and grow once; nothing is allocated per call after warm-up.</li>
+ * <li>Loops over tiles call one method per tile ({@link #residualTile}, {@link #adjointTile}, …): the JIT compiles
+ * the tile's code once, early, as a whole method. A loop over thousands of tiles entered in the interpreter was
+ * compiled again and again at its loop entries (on-stack replacement) first, which cost a cold training run its
+ * first second or so.</li>
  * </ul>
  */
 final class PanamaKernelsF64 implements KernelsF64 {
@@ -356,6 +360,20 @@ final class PanamaKernelsF64 implements KernelsF64 {
             bv[i] = ScalarKernelsF64.bias(bias, i);
         }
         double[] ut = s.tile(w * TILE);
+        for (int c = c0; c < c1; c += TILE) {
+            residualTile(kp, bv, ut, s, h, act, u, next, z, c, Math.min(TILE, c1 - c));
+        }
+    }
+
+    /**
+     * One tile of {@link #residualStep}: columns [c, c + count). A method of its own, called per tile, so that the JIT
+     * compiles it once, early, as a whole method, where a loop over thousands of tiles run by the interpreter would
+     * be compiled several times over at its loop entries (on-stack replacement) before the method itself.
+     */
+    private static void residualTile(double[] kp, double[] bv, double[] ut, Scratch s, double h, Activation act,
+            Matrix u, Matrix next, Matrix z, int c, int count) {
+        int w = u.rows();
+        int panels = (w + MR - 1) / MR;
         double[] acc = s.acc;
         double[] sigma = s.acc2;
         double[] tmp = s.acc3;
@@ -363,73 +381,70 @@ final class PanamaKernelsF64 implements KernelsF64 {
         double[] pw = coefficients(act == Activation.TANH ? Activation.RELU : act, false);
         DoubleVector a2 = DoubleVector.broadcast(S, pw[0]), a1 = DoubleVector.broadcast(S, pw[1]);
         DoubleVector a0 = DoubleVector.broadcast(S, pw[2]);
-        for (int c = c0; c < c1; c += TILE) {
-            int count = Math.min(TILE, c1 - c);
-            loadTile(u, c, count, ut, 0);
-            for (int p = 0; p < panels; p++) {
-                multiplyPanel(kp, p * w * MR, ut, 0, w, acc);
-                int rows = Math.min(MR, w - p * MR);
-                if (act != Activation.TANH) {
-                    // Piecewise activation: one pass from the accumulators to both outputs. A partial tile
-                    // stages its results in the heap arrays and is copied out after, through the same code,
-                    // so its columns get the same bits and this loop stays hot (and piecewise inlined).
-                    boolean full = count == TILE;
-                    for (int r = 0; r < rows; r++) {
-                        int i = p * MR + r;
-                        for (int x = 0; x < TILE; x += L) {
-                            DoubleVector zv = DoubleVector.fromArray(S, acc, r * TILE + x).add(bv[i]);
-                            if (z != null) {
-                                if (full) {
-                                    zv.intoMemorySegment(z.segment(), offset(z, i, c + x), NATIVE);
-                                } else {
-                                    zv.intoArray(acc, r * TILE + x);
-                                }
-                            }
-                            if (next != null) {
-                                DoubleVector uv = DoubleVector.fromArray(S, ut, i * TILE + x);
-                                DoubleVector out = zv.fma(a2, a1).fma(zv, a0)
-                                        .blend(zv, zv.compare(VectorOperators.GE, pw[3]))
-                                        .blend(zero(), zv.compare(VectorOperators.LE, pw[4])).fma(hv, uv);
-                                if (full) {
-                                    out.intoMemorySegment(next.segment(), offset(next, i, c + x), NATIVE);
-                                } else {
-                                    out.intoArray(sigma, r * TILE + x);
-                                }
-                            }
-                        }
-                    }
-                    for (int r = 0; r < rows && !full; r++) {
+        loadTile(u, c, count, ut, 0);
+        for (int p = 0; p < panels; p++) {
+            multiplyPanel(kp, p * w * MR, ut, 0, w, acc);
+            int rows = Math.min(MR, w - p * MR);
+            if (act != Activation.TANH) {
+                // Piecewise activation: one pass from the accumulators to both outputs. A partial tile
+                // stages its results in the heap arrays and is copied out after, through the same code,
+                // so its columns get the same bits and this loop stays hot (and piecewise inlined).
+                boolean full = count == TILE;
+                for (int r = 0; r < rows; r++) {
+                    int i = p * MR + r;
+                    for (int x = 0; x < TILE; x += L) {
+                        DoubleVector zv = DoubleVector.fromArray(S, acc, r * TILE + x).add(bv[i]);
                         if (z != null) {
-                            storeRow(acc, r * TILE, z, p * MR + r, c, count, TILE);
+                            if (full) {
+                                zv.intoMemorySegment(z.segment(), offset(z, i, c + x), NATIVE);
+                            } else {
+                                zv.intoArray(acc, r * TILE + x);
+                            }
                         }
                         if (next != null) {
-                            storeRow(sigma, r * TILE, next, p * MR + r, c, count, TILE);
+                            DoubleVector uv = DoubleVector.fromArray(S, ut, i * TILE + x);
+                            DoubleVector out = zv.fma(a2, a1).fma(zv, a0)
+                                    .blend(zv, zv.compare(VectorOperators.GE, pw[3]))
+                                    .blend(zero(), zv.compare(VectorOperators.LE, pw[4])).fma(hv, uv);
+                            if (full) {
+                                out.intoMemorySegment(next.segment(), offset(next, i, c + x), NATIVE);
+                            } else {
+                                out.intoArray(sigma, r * TILE + x);
+                            }
                         }
                     }
-                    continue;
                 }
-                // tanh works on whole arrays (its exp has loops of its own): bias, z, σ, then the step.
-                for (int r = 0; r < rows; r++) {
-                    int i = p * MR + r;
-                    for (int x = 0; x < TILE; x += L) {
-                        DoubleVector.fromArray(S, acc, r * TILE + x).add(bv[i]).intoArray(acc, r * TILE + x);
-                    }
+                for (int r = 0; r < rows && !full; r++) {
                     if (z != null) {
-                        storeRow(acc, r * TILE, z, i, c, count, TILE);
+                        storeRow(acc, r * TILE, z, p * MR + r, c, count, TILE);
+                    }
+                    if (next != null) {
+                        storeRow(sigma, r * TILE, next, p * MR + r, c, count, TILE);
                     }
                 }
-                if (next == null) {
-                    continue;
+                continue;
+            }
+            // tanh works on whole arrays (its exp has loops of its own): bias, z, σ, then the step.
+            for (int r = 0; r < rows; r++) {
+                int i = p * MR + r;
+                for (int x = 0; x < TILE; x += L) {
+                    DoubleVector.fromArray(S, acc, r * TILE + x).add(bv[i]).intoArray(acc, r * TILE + x);
                 }
-                applyInto(act, false, acc, 0, sigma, 0, tmp, 0, rows * TILE);
-                for (int r = 0; r < rows; r++) {
-                    int i = p * MR + r;
-                    for (int x = 0; x < TILE; x += L) {
-                        DoubleVector uv = DoubleVector.fromArray(S, ut, i * TILE + x);
-                        DoubleVector.fromArray(S, sigma, r * TILE + x).fma(hv, uv).intoArray(sigma, r * TILE + x);
-                    }
-                    storeRow(sigma, r * TILE, next, i, c, count, TILE);
+                if (z != null) {
+                    storeRow(acc, r * TILE, z, i, c, count, TILE);
                 }
+            }
+            if (next == null) {
+                continue;
+            }
+            applyInto(act, false, acc, 0, sigma, 0, tmp, 0, rows * TILE);
+            for (int r = 0; r < rows; r++) {
+                int i = p * MR + r;
+                for (int x = 0; x < TILE; x += L) {
+                    DoubleVector uv = DoubleVector.fromArray(S, ut, i * TILE + x);
+                    DoubleVector.fromArray(S, sigma, r * TILE + x).fma(hv, uv).intoArray(sigma, r * TILE + x);
+                }
+                storeRow(sigma, r * TILE, next, i, c, count, TILE);
             }
         }
     }
@@ -441,22 +456,27 @@ final class PanamaKernelsF64 implements KernelsF64 {
     private static void elementwise(Activation act, boolean derivative, double h, Matrix lambda, Matrix x, Matrix y,
             int c0, int c1) {
         Scratch s = SCRATCH.get();
-        double[] in = s.acc, out = s.acc2, tmp = s.acc3;
-        DoubleVector hv = DoubleVector.broadcast(S, h);
         for (int i = 0; i < x.rows(); i++) {
             for (int c = c0; c < c1; c += TILE) {
-                int count = Math.min(TILE, c1 - c);
-                loadRow(x, i, c, count, in, 0, TILE);
-                applyInto(act, derivative, in, 0, out, 0, tmp, 0, TILE);
-                if (lambda != null) {
-                    loadRow(lambda, i, c, count, in, 0, TILE);
-                    for (int v = 0; v < TILE; v += L) {
-                        hv.mul(DoubleVector.fromArray(S, out, v)).mul(DoubleVector.fromArray(S, in, v)).intoArray(out, v);
-                    }
-                }
-                storeRow(out, 0, y, i, c, count, TILE);
+                elementwiseTile(act, derivative, h, lambda, x, y, i, c, Math.min(TILE, c1 - c), s);
             }
         }
+    }
+
+    /** Row i, columns [c, c + count) of {@link #elementwise}; a method of its own (see {@link #residualTile}). */
+    private static void elementwiseTile(Activation act, boolean derivative, double h, Matrix lambda, Matrix x, Matrix y,
+            int i, int c, int count, Scratch s) {
+        double[] in = s.acc, out = s.acc2, tmp = s.acc3;
+        loadRow(x, i, c, count, in, 0, TILE);
+        applyInto(act, derivative, in, 0, out, 0, tmp, 0, TILE);
+        if (lambda != null) {
+            DoubleVector hv = DoubleVector.broadcast(S, h);
+            loadRow(lambda, i, c, count, in, 0, TILE);
+            for (int v = 0; v < TILE; v += L) {
+                hv.mul(DoubleVector.fromArray(S, out, v)).mul(DoubleVector.fromArray(S, in, v)).intoArray(out, v);
+            }
+        }
+        storeRow(out, 0, y, i, c, count, TILE);
     }
 
     @Override
@@ -484,83 +504,11 @@ final class PanamaKernelsF64 implements KernelsF64 {
         packLeft(k, true, 0, w, 0, w, kt);
         // One heap array, four w × TILE tiles: λ, z, σ'(z) then g, and scratch.
         double[] tiles = s.tile(4 * w * TILE);
-        int zBase = w * TILE, gBase = 2 * w * TILE, tmpBase = 3 * w * TILE;
-        double[] acc = s.acc;
         // Per-row vector sums of g for db, added up in lane order at the end.
         double[] biasSums = s.bias(w * L);
         java.util.Arrays.fill(biasSums, 0, w * L, 0);
-        DoubleVector hv = DoubleVector.broadcast(S, h);
-        boolean piecewise = act != Activation.TANH;
-        double[] pw = coefficients(piecewise ? act : Activation.RELU, true);
-        DoubleVector a2 = DoubleVector.broadcast(S, pw[0]), a1 = DoubleVector.broadcast(S, pw[1]);
-        DoubleVector a0 = DoubleVector.broadcast(S, pw[2]);
         for (int c = c0; c < c1; c += TILE) {
-            int count = Math.min(TILE, c1 - c);
-            boolean full = count == TILE;
-            loadTile(lambda, c, count, tiles, 0);
-            if (piecewise) {
-                // σ', g = h·σ'·λ, stored, and summed for db: one pass. A partial tile reads z from a staged
-                // copy and writes g through one, so every column runs the same operations.
-                if (!full) {
-                    loadTile(z, c, count, tiles, zBase);
-                }
-                for (int i = 0; i < w; i++) {
-                    DoubleVector rowSum = DoubleVector.fromArray(S, biasSums, i * L);
-                    for (int x = 0; x < TILE; x += L) {
-                        DoubleVector zv = full
-                                ? DoubleVector.fromMemorySegment(S, z.segment(), offset(z, i, c + x), NATIVE)
-                                : DoubleVector.fromArray(S, tiles, zBase + i * TILE + x);
-                        DoubleVector lv = DoubleVector.fromArray(S, tiles, i * TILE + x);
-                        DoubleVector d = zv.fma(a2, a1).fma(zv, a0)
-                                .blend(one(), zv.compare(VectorOperators.GE, pw[3]))
-                                .blend(zero(), zv.compare(VectorOperators.LE, pw[4]));
-                        DoubleVector gv = hv.mul(d).mul(lv);
-                        gv.intoArray(tiles, gBase + i * TILE + x);
-                        if (full) {
-                            gv.intoMemorySegment(g.segment(), offset(g, i, c + x), NATIVE);
-                        }
-                        rowSum = rowSum.add(gv);
-                    }
-                    rowSum.intoArray(biasSums, i * L);
-                    if (!full) {
-                        storeRow(tiles, gBase + i * TILE, g, i, c, count, TILE);
-                    }
-                }
-            } else {
-                // tanh works on whole arrays (its exp has loops of its own).
-                loadTile(z, c, count, tiles, zBase);
-                applyInto(act, true, tiles, zBase, tiles, gBase, tiles, tmpBase, w * TILE);
-                for (int i = 0; i < w; i++) {
-                    DoubleVector rowSum = DoubleVector.fromArray(S, biasSums, i * L);
-                    for (int x = 0; x < TILE; x += L) {
-                        DoubleVector lv = DoubleVector.fromArray(S, tiles, i * TILE + x);
-                        DoubleVector gv = hv.mul(DoubleVector.fromArray(S, tiles, gBase + i * TILE + x)).mul(lv);
-                        gv.intoArray(tiles, gBase + i * TILE + x);
-                        rowSum = rowSum.add(gv);
-                    }
-                    rowSum.intoArray(biasSums, i * L);
-                    storeRow(tiles, gBase + i * TILE, g, i, c, count, TILE);
-                }
-            }
-            for (int p = 0; p < panels; p++) {
-                multiplyPanel(kt, p * w * MR, tiles, gBase, w, acc);
-                int rows = Math.min(MR, w - p * MR);
-                for (int r = 0; r < rows; r++) {
-                    int i = p * MR + r;
-                    for (int x = 0; x < TILE; x += L) {
-                        DoubleVector out = DoubleVector.fromArray(S, tiles, i * TILE + x)
-                                .add(DoubleVector.fromArray(S, acc, r * TILE + x));
-                        if (full) {
-                            out.intoMemorySegment(lambdaPrev.segment(), offset(lambdaPrev, i, c + x), NATIVE);
-                        } else {
-                            out.intoArray(acc, r * TILE + x);
-                        }
-                    }
-                    if (!full) {
-                        storeRow(acc, r * TILE, lambdaPrev, i, c, count, TILE);
-                    }
-                }
-            }
+            adjointTile(kt, tiles, biasSums, s, h, act, z, lambda, lambdaPrev, g, c, Math.min(TILE, c1 - c));
         }
         if (dk != null) {
             weightGradient(g, u, dk, c0, c1);
@@ -573,6 +521,85 @@ final class PanamaKernelsF64 implements KernelsF64 {
         }
     }
 
+    /** One tile of {@link #adjointStep}, columns [c, c + count); a method of its own (see {@link #residualTile}). */
+    private static void adjointTile(double[] kt, double[] tiles, double[] biasSums, Scratch s, double h, Activation act,
+            Matrix z, Matrix lambda, Matrix lambdaPrev, Matrix g, int c, int count) {
+        int w = lambda.rows();
+        int panels = (w + MR - 1) / MR;
+        int zBase = w * TILE, gBase = 2 * w * TILE, tmpBase = 3 * w * TILE;
+        double[] acc = s.acc;
+        DoubleVector hv = DoubleVector.broadcast(S, h);
+        boolean piecewise = act != Activation.TANH;
+        double[] pw = coefficients(piecewise ? act : Activation.RELU, true);
+        DoubleVector a2 = DoubleVector.broadcast(S, pw[0]), a1 = DoubleVector.broadcast(S, pw[1]);
+        DoubleVector a0 = DoubleVector.broadcast(S, pw[2]);
+        boolean full = count == TILE;
+        loadTile(lambda, c, count, tiles, 0);
+        if (piecewise) {
+            // σ', g = h·σ'·λ, stored, and summed for db: one pass. A partial tile reads z from a staged
+            // copy and writes g through one, so every column runs the same operations.
+            if (!full) {
+                loadTile(z, c, count, tiles, zBase);
+            }
+            for (int i = 0; i < w; i++) {
+                DoubleVector rowSum = DoubleVector.fromArray(S, biasSums, i * L);
+                for (int x = 0; x < TILE; x += L) {
+                    DoubleVector zv = full
+                            ? DoubleVector.fromMemorySegment(S, z.segment(), offset(z, i, c + x), NATIVE)
+                            : DoubleVector.fromArray(S, tiles, zBase + i * TILE + x);
+                    DoubleVector lv = DoubleVector.fromArray(S, tiles, i * TILE + x);
+                    DoubleVector d = zv.fma(a2, a1).fma(zv, a0)
+                            .blend(one(), zv.compare(VectorOperators.GE, pw[3]))
+                            .blend(zero(), zv.compare(VectorOperators.LE, pw[4]));
+                    DoubleVector gv = hv.mul(d).mul(lv);
+                    gv.intoArray(tiles, gBase + i * TILE + x);
+                    if (full) {
+                        gv.intoMemorySegment(g.segment(), offset(g, i, c + x), NATIVE);
+                    }
+                    rowSum = rowSum.add(gv);
+                }
+                rowSum.intoArray(biasSums, i * L);
+                if (!full) {
+                    storeRow(tiles, gBase + i * TILE, g, i, c, count, TILE);
+                }
+            }
+        } else {
+            // tanh works on whole arrays (its exp has loops of its own).
+            loadTile(z, c, count, tiles, zBase);
+            applyInto(act, true, tiles, zBase, tiles, gBase, tiles, tmpBase, w * TILE);
+            for (int i = 0; i < w; i++) {
+                DoubleVector rowSum = DoubleVector.fromArray(S, biasSums, i * L);
+                for (int x = 0; x < TILE; x += L) {
+                    DoubleVector lv = DoubleVector.fromArray(S, tiles, i * TILE + x);
+                    DoubleVector gv = hv.mul(DoubleVector.fromArray(S, tiles, gBase + i * TILE + x)).mul(lv);
+                    gv.intoArray(tiles, gBase + i * TILE + x);
+                    rowSum = rowSum.add(gv);
+                }
+                rowSum.intoArray(biasSums, i * L);
+                storeRow(tiles, gBase + i * TILE, g, i, c, count, TILE);
+            }
+        }
+        for (int p = 0; p < panels; p++) {
+            multiplyPanel(kt, p * w * MR, tiles, gBase, w, acc);
+            int rows = Math.min(MR, w - p * MR);
+            for (int r = 0; r < rows; r++) {
+                int i = p * MR + r;
+                for (int x = 0; x < TILE; x += L) {
+                    DoubleVector out = DoubleVector.fromArray(S, tiles, i * TILE + x)
+                            .add(DoubleVector.fromArray(S, acc, r * TILE + x));
+                    if (full) {
+                        out.intoMemorySegment(lambdaPrev.segment(), offset(lambdaPrev, i, c + x), NATIVE);
+                    } else {
+                        out.intoArray(acc, r * TILE + x);
+                    }
+                }
+                if (!full) {
+                    storeRow(acc, r * TILE, lambdaPrev, i, c, count, TILE);
+                }
+            }
+        }
+    }
+
     /**
      * dk += g·uᵀ over columns [c0, c1): blocks of 4 rows of g × 2 rows of u, one accumulator vector each,
      * running along the batch; the last columns that do not fill a vector are added in a scalar loop. Rows
@@ -580,52 +607,61 @@ final class PanamaKernelsF64 implements KernelsF64 {
      */
     @Override
     public void weightGradient(Matrix g, Matrix u, Matrix dk, int c0, int c1) {
+        double[] acc = SCRATCH.get().acc;
+        for (int i0 = 0; i0 < g.rows(); i0 += MR) {
+            for (int j0 = 0; j0 < u.rows(); j0 += 2) {
+                weightGradientBlock(g, u, dk, i0, j0, c0, c1, acc);
+            }
+        }
+    }
+
+    /**
+     * Rows i0 .. i0+3 of g against rows j0, j0+1 of u, into the 4 × 2 block of dk at (i0, j0); a method of its own
+     * for the reason of {@link #residualTile}.
+     */
+    private static void weightGradientBlock(Matrix g, Matrix u, Matrix dk, int i0, int j0, int c0, int c1,
+            double[] acc) {
         int m = g.rows();
         int n = u.rows();
         int vectorEnd = c0 + (c1 - c0) / L * L;
-        double[] acc = SCRATCH.get().acc;
         MemorySegment gs = g.segment(), us = u.segment();
-        for (int i0 = 0; i0 < m; i0 += MR) {
-            long g0 = offset(g, i0, 0), g1 = offset(g, Math.min(i0 + 1, m - 1), 0);
-            long g2 = offset(g, Math.min(i0 + 2, m - 1), 0), g3 = offset(g, Math.min(i0 + 3, m - 1), 0);
-            for (int j0 = 0; j0 < n; j0 += 2) {
-                long u0 = offset(u, j0, 0), u1 = offset(u, Math.min(j0 + 1, n - 1), 0);
-                DoubleVector a00 = zero(), a01 = zero(), a10 = zero(), a11 = zero();
-                DoubleVector a20 = zero(), a21 = zero(), a30 = zero(), a31 = zero();
-                for (int c = c0; c < vectorEnd; c += L) {
-                    long at = c * BYTES;
-                    DoubleVector v0 = DoubleVector.fromMemorySegment(S, us, u0 + at, NATIVE);
-                    DoubleVector v1 = DoubleVector.fromMemorySegment(S, us, u1 + at, NATIVE);
-                    DoubleVector x0 = DoubleVector.fromMemorySegment(S, gs, g0 + at, NATIVE);
-                    a00 = x0.fma(v0, a00);
-                    a01 = x0.fma(v1, a01);
-                    DoubleVector x1 = DoubleVector.fromMemorySegment(S, gs, g1 + at, NATIVE);
-                    a10 = x1.fma(v0, a10);
-                    a11 = x1.fma(v1, a11);
-                    DoubleVector x2 = DoubleVector.fromMemorySegment(S, gs, g2 + at, NATIVE);
-                    a20 = x2.fma(v0, a20);
-                    a21 = x2.fma(v1, a21);
-                    DoubleVector x3 = DoubleVector.fromMemorySegment(S, gs, g3 + at, NATIVE);
-                    a30 = x3.fma(v0, a30);
-                    a31 = x3.fma(v1, a31);
+        long g0 = offset(g, i0, 0), g1 = offset(g, Math.min(i0 + 1, m - 1), 0);
+        long g2 = offset(g, Math.min(i0 + 2, m - 1), 0), g3 = offset(g, Math.min(i0 + 3, m - 1), 0);
+        long u0 = offset(u, j0, 0), u1 = offset(u, Math.min(j0 + 1, n - 1), 0);
+        DoubleVector a00 = zero(), a01 = zero(), a10 = zero(), a11 = zero();
+        DoubleVector a20 = zero(), a21 = zero(), a30 = zero(), a31 = zero();
+        for (int c = c0; c < vectorEnd; c += L) {
+            long at = c * BYTES;
+            DoubleVector v0 = DoubleVector.fromMemorySegment(S, us, u0 + at, NATIVE);
+            DoubleVector v1 = DoubleVector.fromMemorySegment(S, us, u1 + at, NATIVE);
+            DoubleVector x0 = DoubleVector.fromMemorySegment(S, gs, g0 + at, NATIVE);
+            a00 = x0.fma(v0, a00);
+            a01 = x0.fma(v1, a01);
+            DoubleVector x1 = DoubleVector.fromMemorySegment(S, gs, g1 + at, NATIVE);
+            a10 = x1.fma(v0, a10);
+            a11 = x1.fma(v1, a11);
+            DoubleVector x2 = DoubleVector.fromMemorySegment(S, gs, g2 + at, NATIVE);
+            a20 = x2.fma(v0, a20);
+            a21 = x2.fma(v1, a21);
+            DoubleVector x3 = DoubleVector.fromMemorySegment(S, gs, g3 + at, NATIVE);
+            a30 = x3.fma(v0, a30);
+            a31 = x3.fma(v1, a31);
+        }
+        a00.intoArray(acc, 0);
+        a01.intoArray(acc, L);
+        a10.intoArray(acc, 2 * L);
+        a11.intoArray(acc, 3 * L);
+        a20.intoArray(acc, 4 * L);
+        a21.intoArray(acc, 5 * L);
+        a30.intoArray(acc, 6 * L);
+        a31.intoArray(acc, 7 * L);
+        for (int r = 0; r < MR && i0 + r < m; r++) {
+            for (int q = 0; q < 2 && j0 + q < n; q++) {
+                double sum = sumLanes(acc, (2 * r + q) * L);
+                for (int c = vectorEnd; c < c1; c++) {
+                    sum += ScalarKernelsF64.get(g, i0 + r, c) * ScalarKernelsF64.get(u, j0 + q, c);
                 }
-                a00.intoArray(acc, 0);
-                a01.intoArray(acc, L);
-                a10.intoArray(acc, 2 * L);
-                a11.intoArray(acc, 3 * L);
-                a20.intoArray(acc, 4 * L);
-                a21.intoArray(acc, 5 * L);
-                a30.intoArray(acc, 6 * L);
-                a31.intoArray(acc, 7 * L);
-                for (int r = 0; r < MR && i0 + r < m; r++) {
-                    for (int q = 0; q < 2 && j0 + q < n; q++) {
-                        double sum = sumLanes(acc, (2 * r + q) * L);
-                        for (int c = vectorEnd; c < c1; c++) {
-                            sum += ScalarKernelsF64.get(g, i0 + r, c) * ScalarKernelsF64.get(u, j0 + q, c);
-                        }
-                        ScalarKernelsF64.set(dk, i0 + r, j0 + q, ScalarKernelsF64.get(dk, i0 + r, j0 + q) + sum);
-                    }
-                }
+                ScalarKernelsF64.set(dk, i0 + r, j0 + q, ScalarKernelsF64.get(dk, i0 + r, j0 + q) + sum);
             }
         }
     }
@@ -679,8 +715,6 @@ final class PanamaKernelsF64 implements KernelsF64 {
         int n = c.cols();
         int depth = transA ? a.rows() : a.cols();
         Scratch s = SCRATCH.get();
-        double[] acc = s.acc;
-        double[] old = s.acc2;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             int colPanels = (nc + TILE - 1) / TILE;
@@ -695,31 +729,42 @@ final class PanamaKernelsF64 implements KernelsF64 {
                     double[] ap = s.left(rowPanels * kc * MR);
                     packLeft(a, transA, ic, mc, pc, kc, ap);
                     for (int q = 0; q < colPanels; q++) {
-                        int col = jc + q * TILE;
-                        int count = Math.min(TILE, n - col);
-                        for (int p = 0; p < rowPanels; p++) {
-                            multiplyPanel(ap, p * kc * MR, bp, q * kc * TILE, kc, acc);
-                            int rows = Math.min(MR, mc - p * MR);
-                            for (int r = 0; r < rows; r++) {
-                                int i = ic + p * MR + r;
-                                boolean readC = !first || beta != 0;
-                                if (readC) {
-                                    loadRow(c, i, col, count, old, 0, TILE);
-                                }
-                                for (int x = 0; x < TILE; x += L) {
-                                    DoubleVector v = DoubleVector.fromArray(S, acc, r * TILE + x).mul(alpha);
-                                    if (!first) {
-                                        v = v.add(DoubleVector.fromArray(S, old, x));
-                                    } else if (beta != 0) {
-                                        v = DoubleVector.fromArray(S, old, x).fma(DoubleVector.broadcast(S, beta), v);
-                                    }
-                                    v.intoArray(acc, r * TILE + x);
-                                }
-                                storeRow(acc, r * TILE, c, i, col, count, TILE);
-                            }
-                        }
+                        gemmTile(ap, bp, q, kc, ic, mc, jc + q * TILE, first, alpha, beta, c, s);
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * One column panel of {@link #gemm}: rows [ic, ic + mc) of C at columns [col, col + TILE), from the packed blocks;
+     * a method of its own for the reason of {@link #residualTile}.
+     */
+    private static void gemmTile(double[] ap, double[] bp, int q, int kc, int ic, int mc, int col, boolean first,
+            double alpha, double beta, Matrix c, Scratch s) {
+        double[] acc = s.acc;
+        double[] old = s.acc2;
+        int count = Math.min(TILE, c.cols() - col);
+        int rowPanels = (mc + MR - 1) / MR;
+        for (int p = 0; p < rowPanels; p++) {
+            multiplyPanel(ap, p * kc * MR, bp, q * kc * TILE, kc, acc);
+            int rows = Math.min(MR, mc - p * MR);
+            for (int r = 0; r < rows; r++) {
+                int i = ic + p * MR + r;
+                boolean readC = !first || beta != 0;
+                if (readC) {
+                    loadRow(c, i, col, count, old, 0, TILE);
+                }
+                for (int x = 0; x < TILE; x += L) {
+                    DoubleVector v = DoubleVector.fromArray(S, acc, r * TILE + x).mul(alpha);
+                    if (!first) {
+                        v = v.add(DoubleVector.fromArray(S, old, x));
+                    } else if (beta != 0) {
+                        v = DoubleVector.fromArray(S, old, x).fma(DoubleVector.broadcast(S, beta), v);
+                    }
+                    v.intoArray(acc, r * TILE + x);
+                }
+                storeRow(acc, r * TILE, c, i, col, count, TILE);
             }
         }
     }
@@ -752,50 +797,59 @@ final class PanamaKernelsF64 implements KernelsF64 {
     @Override
     public double softmaxCrossEntropy(Matrix logits, int[] labels, int labelOffset, double gradScale, Matrix grad,
             int c0, int c1) {
-        int classes = logits.rows();
         Scratch s = SCRATCH.get();
-        double[] lanes = s.lanes;
-        double[] e = s.right(classes * L);
         double loss = 0;
         for (int c = c0; c < c1; c += L) {
-            int count = Math.min(L, c1 - c);
+            loss = softmaxVector(loss, logits, labels, labelOffset, gradScale, grad, c, Math.min(L, c1 - c), s);
+        }
+        return loss;
+    }
+
+    /**
+     * One vector of examples of {@link #softmaxCrossEntropy}, columns [c, c + count): adds their losses to {@code loss}
+     * in column order and returns it; a method of its own for the reason of {@link #residualTile}.
+     */
+    private static double softmaxVector(double loss, Matrix logits, int[] labels, int labelOffset, double gradScale,
+            Matrix grad, int c, int count, Scratch s) {
+        int classes = logits.rows();
+        double[] lanes = s.lanes;
+        double[] e = s.right(classes * L);
+        for (int i = 0; i < classes; i++) {
+            loadRow(logits, i, c, count, e, i * L, L);
+        }
+        DoubleVector max = DoubleVector.fromArray(S, e, 0);
+        for (int i = 1; i < classes; i++) {
+            max = max.max(DoubleVector.fromArray(S, e, i * L));
+        }
+        for (int i = 0; i < classes; i++) {
+            DoubleVector.fromArray(S, e, i * L).sub(max).intoArray(e, i * L);
+        }
+        expInPlace(e, 0, classes * L, EXP_BITS);
+        DoubleVector sum = zero();
+        for (int i = 0; i < classes; i++) {
+            sum = sum.add(DoubleVector.fromArray(S, e, i * L));
+        }
+        // Σ over examples of log(sum) is taken as the log of the product of the sums (each in
+        // [1, classes]): one log per vector instead of one per example.
+        max.intoArray(lanes, 0);
+        for (int x = 0; x < count; x++) {
+            loss += lanes[x] - ScalarKernelsF64.get(logits, labels[labelOffset + c + x], c + x);
+        }
+        sum.intoArray(lanes, 0);
+        double product = 1;
+        for (int x = 0; x < count; x++) {
+            product *= lanes[x];
+        }
+        loss += (double) Math.log(product);
+        if (grad != null) {
+            DoubleVector scale = DoubleVector.broadcast(S, gradScale).div(sum);
             for (int i = 0; i < classes; i++) {
-                loadRow(logits, i, c, count, e, i * L, L);
+                DoubleVector.fromArray(S, e, i * L).mul(scale).intoArray(e, i * L);
+                storeRow(e, i * L, grad, i, c, count, L);
             }
-            DoubleVector max = DoubleVector.fromArray(S, e, 0);
-            for (int i = 1; i < classes; i++) {
-                max = max.max(DoubleVector.fromArray(S, e, i * L));
-            }
-            for (int i = 0; i < classes; i++) {
-                DoubleVector.fromArray(S, e, i * L).sub(max).intoArray(e, i * L);
-            }
-            expInPlace(e, 0, classes * L, EXP_BITS);
-            DoubleVector sum = zero();
-            for (int i = 0; i < classes; i++) {
-                sum = sum.add(DoubleVector.fromArray(S, e, i * L));
-            }
-            // Σ over examples of log(sum) is taken as the log of the product of the sums (each in
-            // [1, classes]): one log per vector instead of one per example.
-            max.intoArray(lanes, 0);
             for (int x = 0; x < count; x++) {
-                loss += lanes[x] - ScalarKernelsF64.get(logits, labels[labelOffset + c + x], c + x);
-            }
-            sum.intoArray(lanes, 0);
-            double product = 1;
-            for (int x = 0; x < count; x++) {
-                product *= lanes[x];
-            }
-            loss += (double) Math.log(product);
-            if (grad != null) {
-                DoubleVector scale = DoubleVector.broadcast(S, gradScale).div(sum);
-                for (int i = 0; i < classes; i++) {
-                    DoubleVector.fromArray(S, e, i * L).mul(scale).intoArray(e, i * L);
-                    storeRow(e, i * L, grad, i, c, count, L);
-                }
-                for (int x = 0; x < count; x++) {
-                    int label = labels[labelOffset + c + x];
-                    ScalarKernelsF64.set(grad, label, c + x, ScalarKernelsF64.get(grad, label, c + x) - gradScale);
-                }
+                int label = labels[labelOffset + c + x];
+                ScalarKernelsF64.set(grad, label, c + x, ScalarKernelsF64.get(grad, label, c + x) - gradScale);
             }
         }
         return loss;
