@@ -38,7 +38,7 @@ public final class SerialEvaluator implements Evaluator {
     private final WorkerPool pool;
     /** Whether {@link #close} ends the pool: false when it was borrowed. */
     private final boolean ownsPool;
-    /** The region body, made once; reads the arguments of the current evaluation from the two fields below. */
+    /** The region body, made once; reads the arguments of the current evaluation from the fields below. */
     private final Region body = this::runShare;
     private Parameters current;
     private boolean runForward;
@@ -218,7 +218,7 @@ public final class SerialEvaluator implements Evaluator {
         return states[n];
     }
 
-    /** Runs the passes asked for on every slice: a fixed contiguous run of slices per worker, the caller being worker 0. */
+    /** Runs the passes asked for on every slice: a fixed contiguous run of slices per worker, the caller worker 0. */
     private void evaluate(Parameters p, boolean forward, boolean backward) {
         current = p;
         runForward = forward;
