@@ -35,18 +35,19 @@ public final class NetworkObjective implements Objective {
 
     @Override
     public double valueAndGradient(Matrix x, Matrix gradient) {
-        Parameters p = views(x);
-        Parameters g = views(gradient);
-        lastLoss = evaluator.lossAndGradient(p, g);
-        regularization.addGradient(p, g);
-        return lastLoss + regularization.value(p);
+        return withGradient(x, gradient, false);
     }
 
     @Override
     public double valueAndGradientAfterValue(Matrix x, Matrix gradient) {
+        return withGradient(x, gradient, true);
+    }
+
+    /** The evaluator's loss and gradient (continuing its last loss if asked), plus the regularisation. */
+    private double withGradient(Matrix x, Matrix gradient, boolean afterValue) {
         Parameters p = views(x);
         Parameters g = views(gradient);
-        lastLoss = evaluator.lossAndGradientAfterLoss(p, g);
+        lastLoss = afterValue ? evaluator.lossAndGradientAfterLoss(p, g) : evaluator.lossAndGradient(p, g);
         regularization.addGradient(p, g);
         return lastLoss + regularization.value(p);
     }

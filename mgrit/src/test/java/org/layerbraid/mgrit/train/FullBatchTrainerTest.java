@@ -33,6 +33,7 @@ class FullBatchTrainerTest {
         final double[] a;
         final double[] c;
         int gradients;
+        int gradientsAfterValue;
 
         Quadratic(double[] a, double[] c) {
             this.a = a;
@@ -56,6 +57,12 @@ class FullBatchTrainerTest {
                 gradient.set(0, i, a[i] * (x.get(0, i) - c[i]));
             }
             return value(x);
+        }
+
+        @Override
+        public double valueAndGradientAfterValue(Matrix x, Matrix gradient) {
+            gradientsAfterValue++;
+            return valueAndGradient(x, gradient);
         }
 
         @Override
@@ -85,6 +92,16 @@ class FullBatchTrainerTest {
             assertEquals(1, stopped.size());
             assertEquals(0, stopped.getFirst().step(), "stopped without a step");
             assertEquals(3, stopped.getFirst().gradientNorm());
+        }
+    }
+
+    @Test
+    void eachStepContinuesTheLineSearchsLastValue() {
+        try (TensorArena arena = new TensorArena("test")) {
+            Quadratic f = new Quadratic(new double[] {1, 2}, new double[] {3, 4});
+            run(f, arena.vector(Precision.F64, 2), null, LineSearch.reference(kernels, 5), 0, 3);
+            assertEquals(4, f.gradients, "the starting point and one per iteration");
+            assertEquals(3, f.gradientsAfterValue, "every iteration's continues the line search's value");
         }
     }
 

@@ -37,6 +37,13 @@ class NetworkObjectiveTest {
             return 3;
         }
 
+        /** Loss 4 when continuing a loss evaluation, so that a test sees which was called. */
+        @Override
+        public double lossAndGradientAfterLoss(Parameters p, Parameters gradient) {
+            lossAndGradient(p, gradient);
+            return 4;
+        }
+
         @Override
         public int correct() {
             return 7;
@@ -85,6 +92,22 @@ class NetworkObjectiveTest {
             assertEquals(7, objective.lastCorrect());
             assertEquals(0.5, objective.lastStateResidual());
             assertEquals(0.25, objective.lastAdjointResidual());
+        }
+    }
+
+    @Test
+    void afterAValueTheGradientContinuesTheEvaluatorsLossEvaluation() {
+        ParameterLayout layout = new ParameterLayout(config);
+        try (TensorArena arena = new TensorArena("test")) {
+            Regularization regularization = new Regularization(kernels, config, arena);
+            Matrix x = arena.vector(Precision.F64, layout.size());
+            double penalty = regularization.value(layout.views(x));
+            NetworkObjective objective = new NetworkObjective(layout, new Scripted(), regularization);
+            Matrix gradient = arena.vector(Precision.F64, layout.size());
+            assertEquals(2 + penalty, objective.value(x));
+            assertEquals(4 + penalty, objective.valueAndGradientAfterValue(x, gradient));
+            assertEquals(4, objective.lastLoss());
+            assertEquals(3 + penalty, objective.valueAndGradient(x, gradient));
         }
     }
 
